@@ -1,0 +1,1 @@
+"""The national framework (Agera för säker vård: foundations and focus areas) and the measure catalogue."""

@@ -1,0 +1,139 @@
+"""Read a table from CSV (any delimiter Swedish Excel writes, UTF-8 with or without BOM,
+or cp1252) or XLSX into header + rows of trimmed strings, keeping the file's row numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+DELIMITERS = (";", ",", "\t")
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Table:
+    file: str
+    header: list[str]
+    # (row number in the file as a person sees it: header is row 1, values)
+    rows: list[tuple[int, list[str]]]
+    encoding: str = ""
+    delimiter: str = ""
+
+    def column_index(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.header)}
+
+
+def decode(data: bytes, file: str) -> tuple[str, str]:
+    """Return (text, encoding). UTF-8 with or without BOM, else cp1252; anything else is an error."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise _bad_bytes(file, data[3:], exc) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        raise InputError.one(
+            file,
+            "filen är kodad som UTF-16 eller innehåller binära data; "
+            "spara den som CSV (UTF-8 eller semikolonavgränsad från Excel) eller XLSX",
+        )
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise _bad_bytes(file, data, exc) from None
+
+
+def _bad_bytes(file: str, data: bytes, exc: UnicodeDecodeError) -> InputError:
+    line = data[: exc.start].count(b"\n") + 1
+    return InputError.one(
+        file,
+        f"okänd teckenkodning: byte 0x{data[exc.start]:02x} går inte att läsa som UTF-8 eller "
+        "Windows-1252; spara filen som UTF-8",
+        row=line,
+    )
+
+
+def sniff_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def clean(value: object) -> str:
+    """Trim and normalise a cell to a string; None is blank; 3.0 from Excel is '3'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).replace("\u00a0", " ").split())
+
+
+def read_table(data: bytes, file: str) -> Table:
+    """Parse bytes into a Table; raise InputError for an empty or unreadable file."""
+    if not data.strip():
+        raise InputError.one(file, "filen är tom")
+    if data.startswith(XLSX_MAGIC):
+        return _read_xlsx(data, file)
+    text, encoding = decode(data, file)
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    delimiter = sniff_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        raw = list(reader)
+    except csv.Error as exc:
+        raise InputError.one(file, f"CSV-filen går inte att tolka: {exc}", row=reader.line_num) from None
+    return _table(file, raw, encoding, delimiter)
+
+
+def read_path(path: str | Path) -> Table:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError.one(str(p), f"filen går inte att läsa: {exc.strerror}") from None
+    return read_table(data, p.name)
+
+
+def _read_xlsx(data: bytes, file: str) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputError.one(file, f"Excel-filen går inte att öppna: {exc}") from None
+    try:
+        ws = wb.worksheets[0]
+        raw = [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    return _table(file, raw, "xlsx", "")
+
+
+def _table(file: str, raw: list[list[object]], encoding: str, delimiter: str) -> Table:
+    rows = [(i, [clean(v) for v in r]) for i, r in enumerate(raw, start=1)]
+    rows = [(i, r) for i, r in rows if any(r)]  # blank lines are not rows
+    if not rows:
+        raise InputError.one(file, "filen är tom")
+    header_no, header = rows[0]
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    body = []
+    for i, r in rows[1:]:
+        extra = [v for v in r[width:] if v]
+        if extra:
+            raise InputError.one(
+                file, f"raden har fler värden ({len(r)}) än rubrikraden ({width})", row=i, value=extra[0]
+            )
+        body.append((i, (r + [""] * width)[:width]))
+    return Table(file, header, body, encoding, delimiter)

@@ -1,0 +1,1 @@
+"""Organisational units over time, users' scopes and the audit log."""

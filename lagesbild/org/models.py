@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+PATH_SEP = "/"
+
+
+class OrgUnit(models.Model):
+    """A unit of an organisation (nation, region, kommun, förvaltning, verksamhet, enhet).
+
+    ``path`` is the materialised chain of codes from the root ("SE/08/"), so a subtree is a
+    prefix query that an index answers on SQLite and PostgreSQL alike.
+    """
+
+    class Kind(models.TextChoices):
+        NATION = "nation", "Nation"
+        REGION = "region", "Region"
+        KOMMUN = "kommun", "Kommun"
+        FORVALTNING = "forvaltning", "Förvaltning"
+        VERKSAMHET = "verksamhet", "Verksamhet"
+        ENHET = "enhet", "Enhet"
+
+    code = models.CharField("kod", max_length=64, unique=True)
+    name = models.CharField("namn", max_length=200)
+    kind = models.CharField("typ", max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="överordnad"
+    )
+    path = models.CharField(max_length=1000, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    county_code = models.CharField("länskod", max_length=2, blank=True)
+    valid_from = models.DateField("giltig från", null=True, blank=True)
+    valid_to = models.DateField("giltig till", null=True, blank=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = "organisationsenhet"
+        verbose_name_plural = "organisationsenheter"
+        indexes = [
+            models.Index(fields=["path"], name="orgunit_path_idx"),
+            models.Index(fields=["kind", "code"], name="orgunit_kind_code_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not CODE_RE.match(self.code or ""):
+            raise ValidationError({"code": "Koden får bara innehålla bokstäver, siffror, punkt, bindestreck och understreck."})
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": "Slutdatum ligger före startdatum."})
+
+    def save(self, *args, **kwargs):
+        if not CODE_RE.match(self.code or ""):
+            raise ValidationError(f"Ogiltig enhetskod: {self.code!r}")
+        prefix = self.parent.path if self.parent_id else ""
+        self.path = f"{prefix}{self.code}{PATH_SEP}"
+        self.depth = self.path.count(PATH_SEP) - 1
+        super().save(*args, **kwargs)
+
+    def is_within(self, other: "OrgUnit") -> bool:
+        """True when this unit lies in ``other``'s subtree (or is it)."""
+        return self.path.startswith(other.path)
+
+
+class Membership(models.Model):
+    """A user's role in a subtree of the organisation."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Administratör"
+        STRATEGIST = "strategist", "Strateg"
+        MANAGER = "manager", "Chef"
+        READER = "reader", "Läsare"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.READER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "org_unit"], name="membership_user_unit_uniq")]
+        verbose_name = "behörighet"
+        verbose_name_plural = "behörigheter"
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.org_unit}"
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did or saw what, when, from where. Append-only."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "granskningshändelse"
+        verbose_name_plural = "granskningslogg"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

@@ -1,0 +1,63 @@
+"""What part of the organisation a user may see and change.
+
+A user sees the subtrees of the units they hold a membership in; a superuser sees all.
+Every view and API call asks here, so the rule lives in one place.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from .models import Membership, OrgUnit
+
+NATIONAL_ROLES = {Membership.Role.ADMIN, Membership.Role.STRATEGIST}
+
+
+def roots(user) -> list[OrgUnit]:
+    """The tops of the subtrees the user may see."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_lagesbild_roots", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        units = list(OrgUnit.objects.filter(parent__isnull=True))
+    else:
+        units = [m.org_unit for m in Membership.objects.filter(user=user).select_related("org_unit")]
+    user._lagesbild_roots = units
+    return units
+
+
+def unit_q(user, field: str = "") -> Q:
+    """A filter for rows whose org unit lies within the user's scope; matches nothing when none."""
+    prefix = f"{field}__" if field else ""
+    parts = [Q(**{f"{prefix}path__startswith": u.path}) for u in roots(user)]
+    if not parts:
+        return Q(pk__in=[])
+    return reduce(or_, parts)
+
+
+def can_see(user, unit: OrgUnit | None) -> bool:
+    if unit is None:
+        return False
+    return any(unit.path.startswith(r.path) for r in roots(user))
+
+
+def has_role(user, roles: set[str], unit: OrgUnit | None = None) -> bool:
+    """True when the user holds one of ``roles`` on ``unit`` or above it (any unit if None)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    for m in Membership.objects.filter(user=user, role__in=roles).select_related("org_unit"):
+        if unit is None or unit.path.startswith(m.org_unit.path):
+            return True
+    return False
+
+
+def is_national(user) -> bool:
+    """Sees the whole nation (national analyst, national administrator)."""
+    return any(r.parent_id is None and r.kind == OrgUnit.Kind.NATION for r in roots(user))
