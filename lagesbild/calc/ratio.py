@@ -19,6 +19,21 @@ def round_half_up(value: Decimal | int, decimals: int = 1) -> Decimal:
     return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
+def exact_percent(numerator: int, denominator: int) -> Decimal | None:
+    """numerator / denominator × 100 to 28 significant digits, unrounded; None when denominator is 0."""
+    if denominator == 0:
+        return None
+    return Decimal(numerator) * 100 / Decimal(denominator)
+
+
+def change_in_points(now: "Ratio", before: "Ratio", decimals: int = 1) -> Decimal | None:
+    """Change in percentage points between two ratios, from the exact values, rounded once."""
+    a, b = exact_percent(now.numerator, now.denominator), exact_percent(before.numerator, before.denominator)
+    if a is None or b is None:
+        return None
+    return round_half_up(a - b, decimals)
+
+
 def percent(numerator: int, denominator: int, decimals: int = 1) -> Decimal | None:
     """numerator / denominator × 100, exact until rounded half-up; None when denominator is 0."""
     if denominator == 0:

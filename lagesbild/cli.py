@@ -1,0 +1,193 @@
+"""The `lagesbild` command line: `lagesbild <area> <verb>`.
+
+`survey compute` and `survey report` need no database: they read the files, compute with
+the pure engine and write JSON, Excel or PowerPoint. Exit code 2 means bad input; the
+located problems are on stderr and no output file is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from lagesbild.ingest.errors import InputError
+
+EXIT_BAD_INPUT = 2
+
+
+def _load(spec_path: str, responses_path: str, progress: bool):
+    from lagesbild.ingest.tabular import read_path
+    from lagesbild.surveys import engine
+    from lagesbild.surveys.responses import validate
+    from lagesbild.surveys.spec import load_spec
+
+    spec = load_spec(spec_path)
+    responses = validate(spec, read_path(responses_path))
+    if not progress:
+        return engine.compute(spec, responses)
+    from rich.progress import Progress
+
+    missing = spec.missing_normalised
+    with Progress(transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task("Beräknar indikatorer", total=len(spec.indicators) + 1)
+        facts = [engine.facts_of(r.answers, missing) for r in responses.respondents]
+        bar.advance(task)
+        results = []
+        for ind in spec.indicators:
+            results.append(engine.evaluate_indicator(ind, responses.respondents, facts))
+            bar.advance(task)
+    return engine.SurveyResult(spec, responses, tuple(results))
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _atomic_write(path: str, writer) -> None:
+    """Write through a temporary file in the same folder, so a failure leaves no partial file."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            writer(fh)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _print_table(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from lagesbild.calc import fmt
+
+    table = Table(title=f"{result.spec.title} ({result.spec.id})")
+    for name, justify in (("Indikator", "left"), ("Titel", "left"), ("Täljare", "right"), ("n", "right"),
+                          ("Exkluderade", "right"), ("Andel", "right")):
+        table.add_column(name, justify=justify)
+    for r in result.indicators:
+        table.add_row(r.spec.id, r.spec.title, fmt.number(r.numerator), fmt.number(r.n),
+                      fmt.number(r.excluded), fmt.percent(r.percent))
+    Console().print(table)
+
+
+def survey_compute(args) -> int:
+    result = _load(args.spec, args.responses, progress=sys.stderr.isatty())
+    if args.json:
+        payload = json.dumps(result.as_json(), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        if args.json == "-":
+            sys.stdout.write(payload.decode("utf-8"))
+        else:
+            _atomic_write(args.json, lambda fh: fh.write(payload))
+    else:
+        _print_table(result)
+    return 0
+
+
+def survey_report(args) -> int:
+    if not (args.xlsx or args.pptx):
+        print("Ange --xlsx och/eller --pptx.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    result = _load(args.spec, args.responses, progress=sys.stderr.isatty())
+    if args.xlsx:
+        from lagesbild.reports.survey_xlsx import write_survey_xlsx
+
+        _atomic_write(args.xlsx, lambda fh: write_survey_xlsx(result, fh))
+    if args.pptx:
+        from lagesbild.reports.survey_pptx import write_survey_pptx
+
+        _atomic_write(args.pptx, lambda fh: write_survey_pptx(result, fh))
+    return 0
+
+
+def _django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lagesbild.settings")
+    import django
+
+    django.setup()
+
+
+def survey_import(args) -> int:
+    _django()
+    from django.contrib.auth import get_user_model
+
+    from lagesbild.org import audit
+    from lagesbild.surveys.services import import_survey
+
+    user = get_user_model().objects.filter(username=args.user).first() if args.user else None
+    spec, resp = Path(args.spec), Path(args.responses)
+    out = import_survey(spec.read_bytes(), spec.name, resp.read_bytes(), resp.name, user)
+    audit.record_as(user, "survey.import", "Survey", str(out.survey.pk), outcome=out.outcome, source="cli")
+    print(f"{out.survey.key}: {out.outcome}, {out.respondents} svarande")
+    return 0
+
+
+def demo_load(args) -> int:
+    _django()
+    from lagesbild.demo import load_demo
+
+    for line in load_demo():
+        print(line)
+    return 0
+
+
+def manage(args) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lagesbild.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lagesbild manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lagesbild", description="Lägesbild – patientsäkerhet med indikatorer")
+    areas = parser.add_subparsers(dest="area", required=True)
+
+    survey = areas.add_parser("survey", help="enkäter och utvecklingsindikatorer").add_subparsers(dest="verb", required=True)
+    c = survey.add_parser("compute", help="beräkna indikatorerna (ingen databas behövs)")
+    c.add_argument("--spec", required=True, help="enkätspecifikation (YAML)")
+    c.add_argument("--responses", required=True, help="svar (CSV eller XLSX)")
+    c.add_argument("--json", help="skriv resultatet som JSON till filen (- för standard ut)")
+    c.set_defaults(func=survey_compute)
+    r = survey.add_parser("report", help="skriv Excel och PowerPoint (ingen databas behövs)")
+    r.add_argument("--spec", required=True)
+    r.add_argument("--responses", required=True)
+    r.add_argument("--xlsx", help="Excelfil att skriva")
+    r.add_argument("--pptx", help="PowerPoint-fil att skriva")
+    r.set_defaults(func=survey_report)
+    i = survey.add_parser("import", help="importera till databasen (allt eller inget)")
+    i.add_argument("--spec", required=True)
+    i.add_argument("--responses", required=True)
+    i.add_argument("--user", help="användarnamn som står som importör")
+    i.set_defaults(func=survey_import)
+
+    demo = areas.add_parser("demo", help="demodata").add_subparsers(dest="verb", required=True)
+    demo.add_parser("load", help="ladda demodata i databasen").set_defaults(func=demo_load)
+
+    m = areas.add_parser("manage", help="Djangos manage.py-kommandon")
+    m.add_argument("rest", nargs=argparse.REMAINDER)
+    m.set_defaults(func=manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"Avbrutet: {len(exc.problems)} problem i indata; ingen fil skrevs.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

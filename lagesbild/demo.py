@@ -1,0 +1,46 @@
+"""Demo data for `make demo`: the surveys, and users who can log in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from lagesbild.org.models import Membership, OrgUnit
+from lagesbild.surveys.services import import_survey
+
+DEMO_DIR = Path(__file__).parent / "surveys" / "demo"
+DEMO_PASSWORD = "demo-lagesbild-2025"
+SURVEYS = [("sos-2024.yaml", "sos-2024-svar.xlsx"), ("sos-2025.yaml", "sos-2025-svar.csv")]
+USERS = [
+    # username, full name, unit code, role
+    ("analytiker", "Nationell analytiker", "SE", Membership.Role.STRATEGIST),
+    ("kalmar", "Patientsäkerhetsstrateg, Region Kalmar län", "08", Membership.Role.STRATEGIST),
+]
+
+
+def _users() -> list[str]:
+    User = get_user_model()
+    lines = []
+    for username, full_name, code, role in USERS:
+        first, _, last = full_name.partition(", ")
+        user, _ = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        Membership.objects.update_or_create(user=user, org_unit=OrgUnit.objects.get(code=code), defaults={"role": role})
+        lines.append(f"  {username:<11} / {DEMO_PASSWORD}   ({full_name})")
+    return lines
+
+
+def load_demo() -> list[str]:
+    """Load the demo; idempotent, so `make demo` can run again and again."""
+    with transaction.atomic():
+        users = _users()
+        analyst = get_user_model().objects.get(username="analytiker")
+        out = []
+        for spec_name, resp_name in SURVEYS:
+            spec, resp = DEMO_DIR / spec_name, DEMO_DIR / resp_name
+            result = import_survey(spec.read_bytes(), spec.name, resp.read_bytes(), resp.name, analyst)
+            out.append(f"  {result.survey.title}: {result.respondents} svarande ({result.outcome})")
+    return ["Demodata laddad:", *out, "Logga in på http://127.0.0.1:8000/ som:", *users]

@@ -1,0 +1,1 @@
+"""Report writers for survey results: charts (SVG/PNG), Excel workbooks and PowerPoint decks."""
