@@ -7,12 +7,15 @@ Secrets and switches come from the environment, never from the repository.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LAGESBILD_VAR_DIR", BASE_DIR / "var"))
+# The SQLite file and collected static files live here; SQLite cannot create the folder.
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -20,9 +23,11 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 DEBUG = _flag("LAGESBILD_DEBUG")
+# Under the test runner the development key and plain-HTTP cookies are acceptable.
+TESTING = _flag("LAGESBILD_TESTING") or "pytest" in sys.modules
 # A development key is only acceptable with DEBUG on; production must set its own.
 SECRET_KEY = os.environ.get("LAGESBILD_SECRET_KEY") or (
-    "dev-only-insecure-key-change-me" if DEBUG or _flag("LAGESBILD_TESTING") else ""
+    "dev-only-insecure-key-change-me" if DEBUG or TESTING else ""
 )
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
@@ -105,7 +110,7 @@ LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions and CSRF: HTTP-only, same-site, short-lived; secure cookies behind HTTPS.
-HTTPS = _flag("LAGESBILD_HTTPS", default=not DEBUG and not _flag("LAGESBILD_TESTING"))
+HTTPS = _flag("LAGESBILD_HTTPS", default=not DEBUG and not TESTING)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60
@@ -135,6 +140,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Without collectstatic the finders serve the app's own files; no warning for the empty folder.
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 # Uploads: imports are read in memory and stored as facts; cap what one request may carry.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 200 * 1024 * 1024

@@ -11,7 +11,7 @@ unset DATABASE_URL
 
 if [[ "$which" == all || "$which" == sqlite ]]; then
   echo "=== Testsviten på SQLite ==="
-  "$PY" -m pytest "${PYTEST_ARGS[@]:-}" tests
+  "$PY" -m pytest tests
 fi
 
 if [[ "$which" == all || "$which" == postgres ]]; then
@@ -26,7 +26,7 @@ except Exception as exc:
 PYEOF
   then
     echo "=== Testsviten på PostgreSQL ($url) ==="
-    DATABASE_URL="$url" "$PY" -m pytest "${PYTEST_ARGS[@]:-}" tests
+    DATABASE_URL="$url" "$PY" -m pytest tests
   elif [[ "${CI:-}" == "true" ]]; then
     echo "FEL: PostgreSQL ($url) går inte att nå och CI=true – testkörningen misslyckas." >&2
     exit 1

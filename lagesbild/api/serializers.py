@@ -5,7 +5,7 @@ from lagesbild.surveys.models import Survey
 
 class SurveySerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="key", help_text="Enkätens id ur specifikationen, t.ex. sos-2025.")
-    respondents = serializers.IntegerField(read_only=True, help_text="Antal svarande i populationen.")
+    respondents = serializers.IntegerField(source="respondent_count", read_only=True, help_text="Antal svarande i populationen.")
     indicators_url = serializers.SerializerMethodField()
 
     class Meta:

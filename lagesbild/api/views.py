@@ -26,7 +26,7 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             selectors.surveys_for(self.request.user)
-            .annotate(respondents=Count("respondents", filter=Q(respondents__in_population=True)))
+            .annotate(respondent_count=Count("respondents", filter=Q(respondents__in_population=True)))
             .order_by("-year", "key")
         )
 

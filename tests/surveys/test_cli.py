@@ -1,0 +1,121 @@
+"""The command line as other tools call it: a real process, real files, no database."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PUBLISHED_2025
+
+LAGESBILD = str(Path(sys.executable).with_name("lagesbild"))
+
+
+def cli(*args, cwd=None):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    return subprocess.run([LAGESBILD, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_compute_json_contract(demo_dir, tmp_path):
+    out = tmp_path / "ut.json"
+    r = cli("survey", "compute", "--spec", demo_dir / "sos-2025.yaml", "--responses", demo_dir / "sos-2025-svar.csv",
+            "--json", out)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["survey"] == "sos-2025"
+    assert [i["id"] for i in data["indicators"]] == list(PUBLISHED_2025)
+    for ind in data["indicators"]:
+        assert set(ind) == {"id", "title", "numerator", "n", "excluded", "percent"}
+        assert (ind["percent"], ind["numerator"], ind["n"]) == PUBLISHED_2025[ind["id"]]
+        assert ind["n"] + ind["excluded"] == 21
+    assert data["indicators"][0]["title"] == "Arbetssätt för att identifiera vårdskador i regionerna"
+
+
+def test_compute_without_json_prints_a_swedish_table(demo_dir):
+    r = cli("survey", "compute", "--spec", demo_dir / "sos-2025.yaml", "--responses", demo_dir / "sos-2025-svar.csv")
+    assert r.returncode == 0, r.stderr
+    assert "81,3" in r.stdout and "Täljare" in r.stdout and "UI9" in r.stdout
+
+
+def test_compute_reads_xlsx(demo_dir, tmp_path):
+    r = cli("survey", "compute", "--spec", demo_dir / "sos-2024.yaml", "--responses", demo_dir / "sos-2024-svar.xlsx",
+            "--json", "-")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["survey"] == "sos-2024" and len(data["indicators"]) == 5
+
+
+def test_report_writes_both_files(demo_dir, tmp_path):
+    r = cli("survey", "report", "--spec", demo_dir / "sos-2025.yaml", "--responses", demo_dir / "sos-2025-svar.csv",
+            "--xlsx", tmp_path / "ui.xlsx", "--pptx", tmp_path / "ui.pptx")
+    assert r.returncode == 0, r.stderr
+    import openpyxl
+    from pptx import Presentation
+
+    assert "Sammanfattning" in openpyxl.load_workbook(tmp_path / "ui.xlsx").sheetnames
+    assert len(Presentation(tmp_path / "ui.pptx").slides) > 9
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ui.pptx", "ui.xlsx"]  # no temporary files left
+
+
+def _bad_case(tmp_path, demo_dir, name):
+    spec = tmp_path / "spec.yaml"
+    resp = tmp_path / "svar.csv"
+    shutil.copy(demo_dir / "sos-2025.yaml", spec)
+    original = (demo_dir / "sos-2025-svar.csv").read_bytes()
+    resp.write_bytes(original)
+    text = original.decode("cp1252")
+    lines = text.rstrip("\r\n").split("\r\n")
+    if name == "yaml":
+        spec.write_text("survey: {id: x\nindicators: [", encoding="utf-8")
+        return "spec.yaml, rad"
+    if name == "no-column":
+        resp.write_bytes(text.replace(";F13", ";F13x").encode("cp1252"))
+        return "kolumnen för fråga 'F13' saknas; den används av indikator UI9"
+    if name == "combinator":
+        spec.write_text(spec.read_text(encoding="utf-8").replace("all:\n        - {question: F11", "xor:\n        - {question: F11"), encoding="utf-8")
+        return "okänd kombinator"
+    if name == "duplicate":
+        resp.write_bytes("\r\n".join(lines + [lines[1]]).encode("cp1252"))
+        return "svar.csv, rad 23, kolumn 'respondent': respondenten förekommer redan på rad 2 (värde: 'Region Stockholm')"
+    if name == "label":
+        fields = lines[2].split(";")
+        fields[2] = "Kanske"
+        resp.write_bytes("\r\n".join(lines[:2] + [";".join(fields)] + lines[3:]).encode("cp1252"))
+        return "svar.csv, rad 3, kolumn 'F1': svaret finns inte bland frågans alternativ (Ja, Nej, Vet ej) (värde: 'Kanske')"
+    if name == "empty":
+        resp.write_bytes(b"")
+        return "svar.csv: filen är tom"
+    if name == "utf16":
+        resp.write_bytes(text.encode("utf-16"))
+        return "UTF-16"
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize("case", ["yaml", "no-column", "combinator", "duplicate", "label", "empty", "utf16"])
+@pytest.mark.parametrize("verb", ["compute", "report"])
+def test_bad_input_exits_2_with_located_message_and_writes_nothing(case, verb, tmp_path, demo_dir):
+    expected = _bad_case(tmp_path, demo_dir, case)
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["--json", out / "r.json"] if verb == "compute" else ["--xlsx", out / "r.xlsx", "--pptx", out / "r.pptx"]
+    r = cli("survey", verb, "--spec", tmp_path / "spec.yaml", "--responses", tmp_path / "svar.csv", *args)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert expected in r.stderr
+    assert "Traceback" not in r.stderr
+    assert list(out.iterdir()) == []
+
+
+def test_cp1252_utf8_and_bom_give_the_same_result(tmp_path, demo_dir):
+    text = (demo_dir / "sos-2025-svar.csv").read_bytes().decode("cp1252")
+    outs = []
+    for enc, prefix, sep in (("cp1252", b"", ";"), ("utf-8", b"", ","), ("utf-8", b"\xef\xbb\xbf", ";")):
+        f = tmp_path / f"svar-{enc}-{len(prefix)}.csv"
+        body = text if sep == ";" else "\r\n".join(",".join(f'"{c}"' if "," in c else c for c in line.split(";")) for line in text.split("\r\n"))
+        f.write_bytes(prefix + body.encode(enc))
+        r = cli("survey", "compute", "--spec", demo_dir / "sos-2025.yaml", "--responses", f, "--json", "-")
+        assert r.returncode == 0, r.stderr
+        outs.append(json.loads(r.stdout))
+    assert outs[0] == outs[1] == outs[2]
