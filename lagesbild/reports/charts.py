@@ -10,17 +10,19 @@ import json
 import re
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Optional
 
 import altair as alt
 import vl_convert as vlc
 
 from lagesbild.calc import fmt
+from lagesbild.surveys.engine import SurveyResult
 
 LOCALE = "sv-SE"
 X_TITLE = "Andel (%)"
 LABEL_LIMIT = 420  # px of indicator title shown beside each bar
-CACHE_SIZE = 256
+SVG_CACHE_SIZE = 256  # distinct charts kept rendered; an SVG is some tens of kB
+PNG_CACHE_SIZE = 64
 
 
 def _label(percent: float) -> str:
@@ -100,7 +102,7 @@ def indicator_bar_spec(rows: list[dict], title: str = "") -> dict:
     return chart.to_dict()
 
 
-def survey_chart_rows(result: Any) -> list[dict]:
+def survey_chart_rows(result: SurveyResult) -> list[dict]:
     """Chart rows from an engine.SurveyResult: percent and Wilson bounds as floats."""
     rows = []
     for ind in result.indicators:
@@ -137,14 +139,14 @@ def png(spec: dict, scale: float = 2) -> bytes:
     return _png(_key(spec), scale)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@lru_cache(maxsize=SVG_CACHE_SIZE)
 def _svg(key: str) -> str:
     spec = json.loads(key)
     text = vlc.vegalite_to_svg(spec, format_locale=LOCALE, allowed_base_urls=[])
     return _with_title(text, spec.get("description") or "")
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@lru_cache(maxsize=PNG_CACHE_SIZE)
 def _png(key: str, scale: float) -> bytes:
     return vlc.vegalite_to_png(json.loads(key), scale=scale, format_locale=LOCALE, allowed_base_urls=[])
 

@@ -159,13 +159,13 @@ def _formats(wb: Workbook) -> dict[str, Any]:
     return {
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "bold": wb.add_format({"bold": True}),
-        "header": wb.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom", "bg_color": "#DDEBF7"}),
+        "header": wb.add_format(
+            {"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom", "bg_color": "#DDEBF7"}
+        ),
         "int": wb.add_format({"num_format": "0"}),
         "pct": wb.add_format({"num_format": "0.0"}),
         "pct_bold": wb.add_format({"num_format": "0.0", "bold": True}),
         "int_bold": wb.add_format({"num_format": "0", "bold": True}),
-        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
-        "note": wb.add_format({"italic": True, "font_color": "#555555"}),
     }
 
 
@@ -297,7 +297,7 @@ def _write_summary(
         if previous is not None:
             _write_previous(ws, i, ind, previous, f)
     last = header_row + len(result.indicators)
-    ws.freeze_panes(header_row + 1, 2)
+    ws.freeze_panes(header_row + 1, 1)
     ws.autofilter(header_row, 0, last, len(headers) - 1)
     _write_method(ws, last + 2, spec, previous is not None, f)
 

@@ -18,6 +18,7 @@ from lagesbild.ingest.models import Import
 from lagesbild.org import audit, scope
 from lagesbild.org.models import Membership, OrgUnit
 from lagesbild.reports import charts
+from lagesbild.reports.survey_xlsx import describe_rule
 
 from . import presenters, selectors, services
 from .forms import SurveyUploadForm
@@ -128,16 +129,10 @@ def indicator_detail(request, key, indicator):
             "questions": [(q, stored.result.spec.questions.get(q)) for q in questions],
             "outcomes": [(o, [o.respondent.answers.get(q, "") for q in questions]) for o in outcomes],
             "hidden": len(ind.outcomes) - len(outcomes),
-            "rule_text": charts_rule_text(ind),
+            "rule_text": describe_rule(ind.spec.rule, stored.result.spec.questions),
             "plural": presenters.population_plural(survey.population),
         },
     )
-
-
-def charts_rule_text(ind) -> str:
-    from lagesbild.reports.survey_xlsx import describe_rule
-
-    return describe_rule(ind.spec.rule, None)
 
 
 @login_required

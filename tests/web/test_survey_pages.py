@@ -28,8 +28,8 @@ def test_pages_need_login(client, demo_surveys):
 def test_start_page_says_what_is_in_the_system(client, national_user, demo_surveys):
     client.force_login(national_user)
     page = text(client.get("/"))
-    assert "Region</dt><dd>21</dd>" in page.replace(" ", "")  or "21" in page
-    assert f"<dt>Kommun</dt><dd>290</dd>" in page
+    assert "<dt>Region</dt><dd>21</dd>" in page
+    assert "<dt>Kommun</dt><dd>290</dd>" in page
     assert "Enkät om regionernas patientsäkerhetsarbete 2025" in page
     assert "Patienten som medskapare" in page and "Öka riskmedvetenhet och beredskap" in page
 
@@ -69,7 +69,7 @@ def test_indicator_page_explains_every_respondent(client, national_user, demo_su
     rows = re.findall(r'<tr class="(täljare|nämnare|exkluderad)">', page)
     assert (rows.count("täljare"), rows.count("nämnare"), rows.count("exkluderad")) == (13, 3, 5)
     assert "Okänt svar: F1 = Vet ej" in page
-    assert "F1 ∈ {Ja}" in page or "F1" in page
+    assert "F1 ∈ {Ja} OCH F2 ∈ {Ja}" in page
     assert AuditEvent.objects.filter(action="survey.indicator.view", user=national_user).count() == 1
 
 
