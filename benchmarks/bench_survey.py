@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -74,16 +73,72 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - t0, out
 
 
-def traced_peak(fn: Callable[[], object]) -> int:
-    """Peak bytes allocated by Python while ``fn`` runs (tracemalloc; run untimed, it is slow)."""
-    gc.collect()
-    tracemalloc.start()
+_STATUS = Path("/proc/self/status")
+_CLEAR_REFS = Path("/proc/self/clear_refs")
+
+
+def _status_kib(field_name: str) -> Optional[int]:
     try:
-        fn()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak
+        for line in _STATUS.read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _trim() -> None:
+    """Give freed memory back to the OS so the RSS before a step is what is really live."""
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+class PeakRSS:
+    """Peak resident memory while a block runs: Linux VmHWM, reset through /proc/self/clear_refs.
+
+    Costs nothing while the block runs, so it is taken inside a timed repetition. Where the
+    reset is not possible (not Linux) only the process-wide ru_maxrss is reported.
+    """
+
+    def __init__(self) -> None:
+        self.before: Optional[int] = None
+        self.peak: Optional[int] = None
+
+    def __enter__(self) -> "PeakRSS":
+        _trim()
+        try:
+            _CLEAR_REFS.write_text("5")
+        except OSError:
+            return self
+        rss = _status_kib("VmRSS")
+        self.before = rss * 1024 if rss is not None else None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.before is not None:
+            hwm = _status_kib("VmHWM")
+            self.peak = hwm * 1024 if hwm is not None else None
+
+    def as_json(self) -> Optional[dict]:
+        if self.before is None or self.peak is None:
+            return None
+        return {"before": self.before, "peak": self.peak, "growth": self.peak - self.before}
+
+
+def measured(fn: Callable[[], object], memory: Optional[dict], name: str) -> tuple[float, object]:
+    """timed(fn); with ``memory`` given, also record the block's peak RSS there under ``name``."""
+    if memory is None:
+        return timed(fn)
+    with PeakRSS() as peak:
+        out = timed(fn)
+    if peak.as_json() is not None:
+        memory[name] = peak.as_json()
+    return out
 
 
 def max_rss_bytes() -> int:
@@ -91,8 +146,11 @@ def max_rss_bytes() -> int:
     return rss if sys.platform == "darwin" else rss * 1024  # Linux reports KiB
 
 
+_T0 = time.monotonic()
+
+
 def log(msg: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+    print(f"[bench +{time.monotonic() - _T0:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------- (a) engine
@@ -228,8 +286,14 @@ def baseline_compute(
 # --------------------------------------------------------------------------- profile
 
 
-def profile_compute(data: survey_data.SurveyData, top: int = 12) -> list[dict]:
-    """cProfile one engine.compute; the functions with the most own time."""
+PROFILE_RESPONDENTS = 2_000
+
+
+def profile_compute(data: survey_data.SurveyData, top: int = 12) -> dict:
+    """cProfile engine.compute on the first respondents; the functions with the most own time.
+
+    A slice keeps the profiler's overhead small; the work per respondent is the same.
+    """
     import cProfile
     import pstats
 
@@ -238,6 +302,7 @@ def profile_compute(data: survey_data.SurveyData, top: int = 12) -> list[dict]:
 
     s = spec.parse_spec(data.spec_yaml, SPEC_NAME)
     resp = responses.validate(s, read_table(data.responses_csv, RESPONSES_NAME))
+    resp.respondents = resp.respondents[:PROFILE_RESPONDENTS]
     prof = cProfile.Profile()
     prof.enable()
     engine.compute(s, resp)
@@ -256,7 +321,22 @@ def profile_compute(data: survey_data.SurveyData, top: int = 12) -> list[dict]:
             }
         )
     rows.sort(key=lambda r: r["tottime"], reverse=True)
-    return rows[:top]
+    # Cumulative time of the engine's main parts, as a share of the whole compute.
+    wanted = {
+        ("engine.py", "compute"), ("engine.py", "facts_of"), ("engine.py", "evaluate_indicator"),
+        ("engine.py", "_reason"), ("rules.py", "evaluate"),
+    }
+    parts = {}
+    for (filename, _line, func), (_cc, _nc, _tt, ct, _) in st.stats.items():
+        if "lagesbild" in filename and (Path(filename).name, func) in wanted:
+            parts[func] = max(parts.get(func, 0.0), ct)
+    whole = parts.get("compute") or total
+    return {
+        "respondents": len(resp.respondents),
+        "total": total,
+        "top": rows[:top],
+        "parts": {k: v / whole for k, v in parts.items() if whole},
+    }
 
 
 def _short(filename: str) -> str:
@@ -323,7 +403,7 @@ def _strategist_client():
     return client
 
 
-def web_import(data: survey_data.SurveyData, reps: int, label: str, memory: bool = True) -> dict:
+def web_import(data: survey_data.SurveyData, reps: int, label: str) -> dict:
     """POST the files to surveys:upload: full write, then the same files again ('unchanged')."""
     from django.db import connection
     from django.urls import reverse
@@ -354,44 +434,38 @@ def web_import(data: survey_data.SurveyData, reps: int, label: str, memory: bool
         if last.outcome != outcome:
             raise AssertionError(f"{label}: the import was recorded as {last.outcome!r}, expected {outcome!r}")
 
-    def clear() -> None:
-        Survey.objects.filter(key=key).delete()
-
-    full, again, page = Step(f"web import, first (full write) [{label}]"), Step(
-        f"web import, same files again (unchanged) [{label}]"
-    ), Step(f"results page GET after import [{label}]")
+    full = Step(f"web import, first (full write) [{label}]")
+    again = Step(f"web import, same files again (unchanged) [{label}]")
+    page = Step(f"results page GET after import [{label}]")
+    base = Step(f"baseline: csv + executemany INSERT [{label}]")
+    memory: dict = {}
     for rep in range(reps):
-        clear()
-        t, response = timed(post)
+        mem = memory if rep == 0 else None
+        Survey.objects.filter(key=key).delete()  # untimed: the next POST is a first import again
+        t, response = measured(post, mem, full.name)
         check(response, Import.Outcome.OK)
         full.times.append(t)
-        t, response = timed(post)
+        t, response = measured(post, mem, again.name)
         check(response, Import.Outcome.UNCHANGED)
         again.times.append(t)
-        t, response = timed(lambda: client.get(results_url))
+        t, response = measured(lambda: client.get(results_url), mem, page.name)
         if response.status_code != 200:
             raise AssertionError(f"{label}: results page answered {response.status_code}")
         page.times.append(t)
-        log(f"{label} rep {rep + 1}/{reps}: full {full.times[-1]:.2f}s, unchanged {again.times[-1]:.2f}s, "
-            f"results page {page.times[-1]:.2f}s")
-
-    peak = None
-    if memory:
-        clear()
-        peak = traced_peak(post)
-        check_resp = SurveyRespondent.objects.filter(survey__key=key).count()
-        assert check_resp == data.n_respondents
-
-    base = Step(f"baseline: csv + executemany INSERT [{label}]")
-    for rep in range(reps):
-        t, n = timed(lambda: import_baseline(data, connection.vendor, rep))
-        assert n == data.n_respondents, n
+        del response
+        t, n = measured(lambda: import_baseline(data, connection.vendor, rep), mem, base.name)
+        if n != data.n_respondents:
+            raise AssertionError(f"{label}: the baseline stored {n} rows")
         base.times.append(t)
-    log(f"{label} import baseline: median {base.median:.2f}s")
+        log(
+            f"{label} rep {rep + 1}/{reps}: full {full.times[-1]:.2f}s, unchanged {again.times[-1]:.2f}s, "
+            f"results page {page.times[-1]:.2f}s, baseline {base.times[-1]:.2f}s"
+        )
     return {
+        "label": label,
         "vendor": connection.vendor,
         "steps": [s.as_json() for s in (full, again, page, base)],
-        "import_peak": peak,
+        "memory": memory,
         "db_size": _db_size(connection),
     }
 
@@ -458,13 +532,18 @@ def postgres_child(reps: int) -> dict:
     from django.db import connection
 
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    log(f"PostgreSQL: creating and migrating {os.environ['TEST_DATABASE_NAME']}")
     try:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         data = survey_data.generate()
-        out = web_import(data, reps, "PostgreSQL", memory=False)
-        out["server"] = connection.cursor().connection.info.server_version
+        out = web_import(data, reps, "PostgreSQL")
+        v = connection.pg_version or 0
+        out["server"] = f"{v // 10000}.{v % 10000}"
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        try:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        except Exception as exc:  # do not hide the original error
+            log(f"PostgreSQL: could not drop the test database: {exc}")
     out["max_rss"] = max_rss_bytes()
     return out
 
@@ -473,22 +552,28 @@ def run_postgres(reps: int, url: str) -> dict:
     env = dict(os.environ, DATABASE_URL=url)
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench_survey", "--postgres-child", str(reps)],
-        env=env, stdout=subprocess.PIPE, text=True, timeout=900,
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=900,
     )
+    sys.stderr.write(proc.stderr)
     if proc.returncode != 0:
-        return {"error": f"the PostgreSQL run failed (exit {proc.returncode}); see the output above"}
+        lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
+        return {
+            "label": "PostgreSQL",
+            "error": f"the PostgreSQL run failed (exit {proc.returncode}): {lines[-1] if lines else 'no output'}",
+        }
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 # --------------------------------------------------------------------------- the whole run
 
 
-def run(reps: int = 3, profile: bool = True, memory: bool = True, postgres: Optional[str] = None) -> dict:
+def run(reps: int = 3, profile: bool = True, postgres: Optional[str] = None) -> dict:
     """Everything in one process; returns plain data for the report."""
     global _BASELINE_DIR
     started = time.perf_counter()
     postgres = postgres if postgres is not None else os.environ.get("DATABASE_URL")
     report: dict = {"reps": reps}
+    memory: dict = {}
 
     t, data = timed(survey_data.generate)
     report["data"] = {
@@ -500,17 +585,21 @@ def run(reps: int = 3, profile: bool = True, memory: bool = True, postgres: Opti
         "spec_bytes": len(data.spec_bytes),
         "seed": survey_data.SEED,
         "generate_seconds": t,
+        "questions_read": len(
+            {q for i in data.indicators for q in _leaf_columns(i["rule"], {q: q for q in data.questions})}
+        ),
     }
     log(f"generated {data.n_respondents} × {len(data.questions)} ({len(data.responses_csv) / 1e6:.1f} MB) in {t:.1f}s")
 
-    # (b) baseline first: it also gives the counts the engine must match.
-    b_parse, b_compute, b_total = Step("baseline: csv parse"), Step("baseline: compute 20 indicators"), Step(
-        "baseline: parse + compute"
-    )
+    # (b) the baseline first: it also gives the counts the engine must match.
+    b_parse = Step("baseline: csv parse")
+    b_compute = Step("baseline: compute 20 indicators")
+    b_total = Step("baseline: parse + compute")
     base_counts = None
-    for _ in range(reps):
-        tp, (header, rows) = timed(lambda: baseline_parse(data))
-        tc, counts = timed(lambda: baseline_compute(data, header, rows))
+    for rep in range(reps):
+        mem = memory if rep == 0 else None
+        tp, (header, rows) = measured(lambda: baseline_parse(data), mem, b_parse.name)
+        tc, counts = measured(lambda: baseline_compute(data, header, rows), mem, b_compute.name)
         b_parse.times.append(tp)
         b_compute.times.append(tc)
         b_total.times.append(tp + tc)
@@ -524,12 +613,11 @@ def run(reps: int = 3, profile: bool = True, memory: bool = True, postgres: Opti
         "read": "engine: read_table (CSV)",
         "validate": "engine: responses.validate",
         "compute": "engine: engine.compute",
-        "total": "engine: read + validate + compute",
+        "total": "engine: total (spec + read + validate + compute)",
     }
     e_steps = {k: Step(v) for k, v in names.items()}
     for rep in range(reps):
-        gc.collect()
-        stages, result = engine_pipeline(data)
+        _, (stages, result) = measured(lambda: engine_pipeline(data), memory if rep == 0 else None, names["total"])
         for k, v in stages.items():
             e_steps[k].times.append(v)
         counts = engine_counts(result)
@@ -541,43 +629,32 @@ def run(reps: int = 3, profile: bool = True, memory: bool = True, postgres: Opti
     report["counts"] = {k: list(v) for k, v in base_counts.items()}
     report["counts_equal"] = True
 
-    peaks = {}
-    if memory:
-        peaks["engine: read + validate + compute"] = traced_peak(lambda: engine_pipeline(data))
-        h, r = baseline_parse(data)
-        peaks["baseline: compute 20 indicators"] = traced_peak(lambda: baseline_compute(data, h, r))
-        del h, r
-        peaks["baseline: parse + compute"] = traced_peak(lambda: baseline_compute(data, *baseline_parse(data)))
-        log("memory peaks measured")
-
-    report["profile"] = profile_compute(data) if profile else []
     if profile:
+        report["profile"] = profile_compute(data)
         log("profiled engine.compute")
 
     # (c) the web import on SQLite, in this process.
     with tempfile.TemporaryDirectory(prefix="lagesbild-bench-") as tmp:
         _BASELINE_DIR = Path(tmp)
         t_setup, _ = timed(lambda: setup_django_sqlite(Path(tmp)))
-        log(f"Django on a fresh SQLite database, migrated in {t_setup:.1f}s")
-        web = web_import(data, reps, "SQLite", memory=memory)
+        log(f"Django on a fresh SQLite database in {tmp}, migrated in {t_setup:.1f}s")
+        web = web_import(data, reps, "SQLite")
         from django.db import connections
 
         connections.close_all()
         _BASELINE_DIR = None
-    if web.get("import_peak") is not None:
-        peaks["web import, first (full write) [SQLite]"] = web["import_peak"]
     report["web"] = [web]
-    report["max_rss"] = max_rss_bytes()
+    peaks = [m["peak"] for m in (*memory.values(), *web["memory"].values())]
+    report["max_rss"] = max([max_rss_bytes(), *peaks])
 
     if postgres:
-        log("PostgreSQL: running the web import in a child process")
+        log("PostgreSQL: the web import again, in a child process")
         report["web"].append(run_postgres(reps, postgres))
     else:
         report["postgres_skipped"] = "DATABASE_URL is not set"
 
-    steps = [b_parse, b_compute, b_total, *e_steps.values()]
-    report["steps"] = [s.as_json() for s in steps]
-    report["memory"] = peaks
+    report["steps"] = [s.as_json() for s in (b_parse, b_compute, b_total, *e_steps.values())]
+    report["memory"] = memory
     report["elapsed"] = time.perf_counter() - started
     return report
 

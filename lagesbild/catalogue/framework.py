@@ -25,3 +25,10 @@ FOCUS_AREAS = [
     (4, "Stärka analys, lärande och utveckling"),
     (5, "Öka riskmedvetenhet och beredskap"),
 ]
+
+
+def load_framework(ActionPlan, Foundation, FocusArea) -> None:
+    """Create the plan with its foundations and focus areas (historical or current models)."""
+    plan = ActionPlan.objects.create(**PLAN)
+    Foundation.objects.bulk_create([Foundation(plan=plan, number=n, name=name) for n, name in FOUNDATIONS])
+    FocusArea.objects.bulk_create([FocusArea(plan=plan, number=n, name=name) for n, name in FOCUS_AREAS])

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
@@ -76,9 +77,15 @@ def survey_upload(request):
                 messages.success(
                     request, f"Importerade {outcome.survey.title}: {fmt.number(outcome.respondents)} svarande."
                 )
-            return redirect("surveys:results", key=outcome.survey.key)
+            target = reverse("surveys:results", args=[outcome.survey.key])
+            if request.headers.get("HX-Request"):
+                # htmx follows redirects inside the request; ask it to navigate instead.
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return redirect(target)
     template = "surveys/_upload_form.html" if request.headers.get("HX-Request") else "surveys/upload.html"
-    return render(request, template, {"form": form, "problems": problems}, status=400 if problems else 200)
+    return render(request, template, {"form": form, "problems": problems}, status=422 if problems else 200)
 
 
 @login_required

@@ -123,7 +123,7 @@ def test_upload_all_or_nothing_with_located_errors(client, national_user, demo_d
     bad = (demo_dir / "sos-2025-svar.csv").read_bytes().replace(b";F13", b";F13x")
     with open(demo_dir / "sos-2025.yaml", "rb") as spec:
         r = client.post(reverse("surveys:upload"), {"spec": spec, "responses": io.BytesIO(bad)}, headers={"HX-Request": "true"})
-    assert r.status_code == 400
+    assert r.status_code == 422
     page = text(r)
     assert "Importen avvisades – inget sparades" in page and "F13" in page and "UI9" in page
     from lagesbild.surveys.models import Survey

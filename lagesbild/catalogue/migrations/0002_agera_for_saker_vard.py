@@ -2,16 +2,11 @@
 
 from django.db import migrations
 
-from lagesbild.catalogue.framework import FOCUS_AREAS, FOUNDATIONS, PLAN
+from lagesbild.catalogue.framework import PLAN, load_framework
 
 
 def load(apps, schema_editor):
-    ActionPlan = apps.get_model("catalogue", "ActionPlan")
-    Foundation = apps.get_model("catalogue", "Foundation")
-    FocusArea = apps.get_model("catalogue", "FocusArea")
-    plan = ActionPlan.objects.create(**PLAN)
-    Foundation.objects.bulk_create(Foundation(plan=plan, number=n, name=name) for n, name in FOUNDATIONS)
-    FocusArea.objects.bulk_create(FocusArea(plan=plan, number=n, name=name) for n, name in FOCUS_AREAS)
+    load_framework(*(apps.get_model("catalogue", m) for m in ("ActionPlan", "Foundation", "FocusArea")))
 
 
 def unload(apps, schema_editor):
