@@ -36,6 +36,7 @@ def drop_pattern_index(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("org", "0001_initial")]
     operations = [
-        migrations.RunPython(load, unload),
+        # The index first: PostgreSQL refuses CREATE INDEX on a table with pending FK trigger events.
         migrations.RunPython(pattern_index, drop_pattern_index),
+        migrations.RunPython(load, unload),
     ]
