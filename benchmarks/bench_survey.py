@@ -48,7 +48,6 @@ BOUNDARY = "lagesbildBenchBoundary7MA4YWxkTrZu0gW"
 class Step:
     name: str
     times: list[float] = field(default_factory=list)
-    note: str = ""
 
     @property
     def median(self) -> float:
@@ -59,11 +58,7 @@ class Step:
         return min(self.times)
 
     def as_json(self) -> dict:
-        return {"name": self.name, "times": self.times, "median": self.median, "min": self.min, "note": self.note}
-
-    @classmethod
-    def from_json(cls, d: dict) -> "Step":
-        return cls(d["name"], list(d["times"]), d.get("note", ""))
+        return {"name": self.name, "times": self.times, "median": self.median, "min": self.min}
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, object]:

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "lagesbild.catalogue",
     "lagesbild.ingest",
     "lagesbild.surveys",
+    "lagesbild.measurements",
+    "lagesbild.improvement",
     "lagesbild.api",
 ]
 

@@ -95,3 +95,18 @@ def wilson_interval(
         round_half_up(Decimal(repr(low * 100)), decimals),
         round_half_up(Decimal(repr(high * 100)), decimals),
     )
+
+
+MULTIPLIERS = {"percent": 100, "per_100": 100, "per_1000": 1000, "per_100000": 100000, "index": 1, "days": 1}
+
+
+def rate(numerator: int, denominator: int | None, unit: str, decimals: int = 1) -> Decimal | None:
+    """A measure's value from summed counts: numerator/denominator × the unit's multiplier, half-up.
+
+    A ``count`` is the numerator itself. None when the denominator is 0 or missing.
+    """
+    if unit == "count":
+        return round_half_up(Decimal(numerator), decimals)
+    if not denominator:
+        return None
+    return round_half_up(Decimal(numerator) * MULTIPLIERS[unit] / Decimal(denominator), decimals)

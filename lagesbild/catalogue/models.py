@@ -52,3 +52,83 @@ class FocusArea(models.Model):
 
     def __str__(self) -> str:
         return f"Fokusområde {self.number}. {self.name}"
+
+
+class Measure(models.Model):
+    """An indicator with the metadata fields of Socialstyrelsen's indicator handbook.
+
+    A measure's arithmetic is always Σnumerator / Σdenominator × the unit's multiplier over the
+    leaf observations below a unit (a ``count`` is Σnumerator). An ``index`` stores the sum of
+    the respondents' index values over the number of respondents, so its mean also rolls up.
+    """
+
+    class Type(models.TextChoices):
+        STRUKTUR = "struktur", "Struktur"
+        PROCESS = "process", "Process"
+        RESULTAT = "resultat", "Resultat"
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "Procent"
+        PER_100 = "per_100", "Per 100"
+        PER_1000 = "per_1000", "Per 1 000"
+        PER_100000 = "per_100000", "Per 100 000"
+        COUNT = "count", "Antal"
+        INDEX = "index", "Index (medelvärde)"
+        DAYS = "days", "Dagar (medelvärde)"
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Högre är bättre"
+        LOWER = "lower", "Lägre är bättre"
+
+    class Frequency(models.TextChoices):
+        MONTH = "month", "Månad"
+        QUARTER = "quarter", "Kvartal"
+        TERTIAL = "tertial", "Tertial"
+        YEAR = "year", "År"
+        BIENNIAL = "biennial", "Vartannat år"
+        CONTINUOUS = "continuous", "Löpande"
+
+    code = models.SlugField("kod", max_length=80)
+    version = models.PositiveSmallIntegerField("version", default=1)
+    title = models.CharField("namn", max_length=300)
+    definition = models.TextField("definition", blank=True)
+    measure_type = models.CharField("typ", max_length=20, choices=Type.choices)
+    focus_area = models.ForeignKey(FocusArea, null=True, blank=True, on_delete=models.PROTECT, verbose_name="fokusområde")
+    unit = models.CharField("enhet", max_length=20, choices=Unit.choices)
+    decimals = models.PositiveSmallIntegerField("decimaler", default=1)
+    direction = models.CharField("riktning", max_length=10, choices=Direction.choices)
+    numerator_definition = models.TextField("täljare", blank=True)
+    denominator_definition = models.TextField("nämnare", blank=True)
+    data_source = models.CharField("datakälla", max_length=300, blank=True)
+    frequency = models.CharField("frekvens", max_length=20, choices=Frequency.choices, default=Frequency.MONTH)
+    purpose = models.TextField("syfte", blank=True)
+    interpretation = models.TextField("tolkning", blank=True)
+    exclusions = models.TextField("exkluderingar", blank=True)
+    comparable_with = models.JSONField("jämförbar med versioner", default=list, blank=True)
+    valid_from = models.DateField("giltig från", null=True, blank=True)
+    valid_to = models.DateField("giltig till", null=True, blank=True)
+
+    class Meta:
+        ordering = ["focus_area__number", "code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="measure_code_version_uniq")]
+        verbose_name = "mått"
+        verbose_name_plural = "mått"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_denominator(self) -> bool:
+        return self.unit != self.Unit.COUNT
+
+    @property
+    def is_share(self) -> bool:
+        """A share cannot have a numerator larger than its denominator."""
+        return self.unit in (self.Unit.PERCENT,)
+
+    @property
+    def unit_suffix(self) -> str:
+        return {
+            "percent": "%", "per_100": "per 100", "per_1000": "per 1 000", "per_100000": "per 100 000",
+            "count": "st", "index": "", "days": "dagar",
+        }[self.unit]

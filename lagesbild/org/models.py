@@ -32,6 +32,10 @@ class OrgUnit(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="överordnad"
     )
     path = models.CharField(max_length=1000, editable=False)
+    # Where this unit's history lands in today's organisation: its own path while it is
+    # active, the path of its current successor once a reorganisation has closed it.
+    # Roll-ups "mapped onto today's structure" filter on this, "as it was" on ``path``.
+    current_path = models.CharField(max_length=1000, blank=True, default="", db_index=True)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     county_code = models.CharField("länskod", max_length=2, blank=True)
     valid_from = models.DateField("giltig från", null=True, blank=True)
@@ -61,6 +65,8 @@ class OrgUnit(models.Model):
         prefix = self.parent.path if self.parent_id else ""
         self.path = f"{prefix}{self.code}{PATH_SEP}"
         self.depth = self.path.count(PATH_SEP) - 1
+        if not self.current_path:
+            self.current_path = self.path
         super().save(*args, **kwargs)
 
     def is_within(self, other: "OrgUnit") -> bool:

@@ -18,11 +18,13 @@ def rows(name: str) -> list[dict]:
 
 def load_units(OrgUnit) -> None:
     """Create the reference units with the given model class (historical or current)."""
-    nation = OrgUnit.objects.create(code="SE", name="Sverige", kind="nation", path="SE/", depth=0)
+    nation = OrgUnit.objects.create(code="SE", name="Sverige", kind="nation", path="SE/", current_path="SE/", depth=0)
     OrgUnit.objects.bulk_create(
-        [OrgUnit(code=r["code"], name=r["name"], kind="region", parent=nation, path=f"SE/{r['code']}/", depth=1,
+        [OrgUnit(code=r["code"], name=r["name"], kind="region", parent=nation, path=f"SE/{r['code']}/",
+                 current_path=f"SE/{r['code']}/", depth=1,
                  county_code=r["code"]) for r in rows("regioner.csv")]
-        + [OrgUnit(code=r["code"], name=r["name"], kind="kommun", parent=nation, path=f"SE/{r['code']}/", depth=1,
+        + [OrgUnit(code=r["code"], name=r["name"], kind="kommun", parent=nation, path=f"SE/{r['code']}/",
+                   current_path=f"SE/{r['code']}/", depth=1,
                    county_code=r["county_code"]) for r in rows("kommuner.csv")]
     )
 

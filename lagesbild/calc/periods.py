@@ -1,0 +1,115 @@
+"""Calendar periods: month, quarter, tertial (four months) and year.
+
+A period is (start date, granularity). Observations are stored at their native granularity
+(usually months) and rolled up to any longer period by summing the months inside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+MONTH, QUARTER, TERTIAL, YEAR = "month", "quarter", "tertial", "year"
+MONTHS = {MONTH: 1, QUARTER: 3, TERTIAL: 4, YEAR: 12}
+GRANULARITIES = tuple(MONTHS)
+LABELS = {MONTH: "månad", QUARTER: "kvartal", TERTIAL: "tertial", YEAR: "år"}
+MONTH_NAMES = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def _add_months(d: date, months: int) -> date:
+    index = d.year * 12 + (d.month - 1) + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: date
+    granularity: str = MONTH
+
+    def __post_init__(self) -> None:
+        if self.granularity not in MONTHS:
+            raise ValueError(f"unknown granularity {self.granularity!r}")
+        if self.start != bucket(self.start, self.granularity):
+            raise ValueError(f"{self.start} does not start a {self.granularity}")
+
+    @classmethod
+    def containing(cls, d: date, granularity: str) -> "Period":
+        return cls(bucket(d, granularity), granularity)
+
+    @property
+    def months(self) -> int:
+        return MONTHS[self.granularity]
+
+    @property
+    def end(self) -> date:
+        """The first day after the period."""
+        return _add_months(self.start, self.months)
+
+    def shift(self, n: int) -> "Period":
+        return Period(_add_months(self.start, n * self.months), self.granularity)
+
+    @property
+    def previous(self) -> "Period":
+        return self.shift(-1)
+
+    @property
+    def same_last_year(self) -> "Period":
+        return Period(_add_months(self.start, -12), self.granularity)
+
+    def contains(self, d: date) -> bool:
+        return self.start <= d < self.end
+
+    def month_starts(self) -> list[date]:
+        return [_add_months(self.start, i) for i in range(self.months)]
+
+    @property
+    def label(self) -> str:
+        y, m = self.start.year, self.start.month
+        if self.granularity == MONTH:
+            return f"{MONTH_NAMES[m - 1]} {y}"
+        if self.granularity == QUARTER:
+            return f"{y} kv {(m - 1) // 3 + 1}"
+        if self.granularity == TERTIAL:
+            return f"{y} T{(m - 1) // 4 + 1}"
+        return str(y)
+
+    @property
+    def key(self) -> str:
+        """Stable text form for URLs and files: 2025-03, 2025-Q1, 2025-T1, 2025."""
+        y, m = self.start.year, self.start.month
+        return {
+            MONTH: f"{y}-{m:02d}",
+            QUARTER: f"{y}-Q{(m - 1) // 3 + 1}",
+            TERTIAL: f"{y}-T{(m - 1) // 4 + 1}",
+            YEAR: f"{y}",
+        }[self.granularity]
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        """Inverse of ``key``: '2025-03', '2025-Q1', '2025-T2', '2025'."""
+        t = text.strip().upper()
+        try:
+            if len(t) == 4 and t.isdigit():
+                return cls(date(int(t), 1, 1), YEAR)
+            y, rest = t.split("-", 1)
+            if rest.startswith("Q"):
+                return cls(date(int(y), 3 * (int(rest[1:]) - 1) + 1, 1), QUARTER)
+            if rest.startswith("T"):
+                return cls(date(int(y), 4 * (int(rest[1:]) - 1) + 1, 1), TERTIAL)
+            return cls(date(int(y), int(rest), 1), MONTH)
+        except (ValueError, IndexError):
+            raise ValueError(f"okänd period: {text!r} (använd t.ex. 2025-03, 2025-Q1, 2025-T1 eller 2025)") from None
+
+
+def bucket(d: date, granularity: str) -> date:
+    """The first day of the period of ``granularity`` that contains ``d``."""
+    n = MONTHS[granularity]
+    return date(d.year, (d.month - 1) // n * n + 1, 1)
+
+
+def periods_between(first: Period, last: Period) -> list[Period]:
+    out, p = [], first
+    while p <= last:
+        out.append(p)
+        p = p.shift(1)
+    return out

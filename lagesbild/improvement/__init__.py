@@ -1,0 +1,1 @@
+"""The improvement cycle: analyses, actions, follow-ups and action plans."""

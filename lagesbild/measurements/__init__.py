@@ -1,0 +1,1 @@
+"""Observations, targets, roll-up and dashboards."""

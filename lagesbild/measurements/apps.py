@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MeasurementsConfig(AppConfig):
+    name = "lagesbild.measurements"
+    label = "measurements"
+    verbose_name = "Mätningar"

@@ -1,0 +1,72 @@
+from django.db import models
+
+from lagesbild.calc import periods, status
+from lagesbild.catalogue.models import Measure
+from lagesbild.ingest.models import Import
+from lagesbild.org.models import OrgUnit
+
+GRANULARITY_CHOICES = [(g, periods.LABELS[g]) for g in periods.GRANULARITIES]
+
+
+class Observation(models.Model):
+    """A leaf fact: measure × unit × period (× sex × age band) → numerator, denominator.
+
+    Unique on its key, so a re-import updates instead of duplicating. Counts are integers; an
+    index measure stores the sum of index values in the numerator.
+    """
+
+    class Sex(models.TextChoices):
+        ALL = "", "Alla"
+        WOMEN = "K", "Kvinnor"
+        MEN = "M", "Män"
+
+    class Status(models.TextChoices):
+        PRELIMINARY = "preliminary", "Preliminär"
+        FINAL = "final", "Slutlig"
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="observations")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="observations")
+    period_start = models.DateField()
+    granularity = models.CharField(max_length=10, choices=GRANULARITY_CHOICES, default=periods.MONTH)
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True, default="")
+    age_band = models.CharField(max_length=20, blank=True, default="")
+    numerator = models.BigIntegerField()
+    denominator = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.FINAL)
+    source_import = models.ForeignKey(Import, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "org_unit", "period_start", "granularity", "sex", "age_band"],
+                name="observation_key_uniq",
+            )
+        ]
+        indexes = [models.Index(fields=["org_unit", "measure", "period_start"], name="observation_unit_measure_idx")]
+        verbose_name = "observation"
+        verbose_name_plural = "observationer"
+
+
+class Target(models.Model):
+    """A target set at a unit; it holds for the unit's subtree unless a unit below overrides it."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="targets")
+    comparator = models.CharField(max_length=2, choices=[(c, c) for c in status.COMPARATORS])
+    value = models.DecimalField(max_digits=12, decimal_places=3)
+    warning_band = models.DecimalField(
+        max_digits=12, decimal_places=3, null=True, blank=True,
+        help_text="Ett värde som missar målet med högst så mycket räknas som nära.",
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["measure", "org_unit__path", "-valid_from"]
+        verbose_name = "mål"
+        verbose_name_plural = "mål"
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.comparator} {self.value}"
