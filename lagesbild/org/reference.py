@@ -18,14 +18,19 @@ def rows(name: str) -> list[dict]:
 
 def load_units(OrgUnit) -> None:
     """Create the reference units with the given model class (historical or current)."""
-    nation = OrgUnit.objects.create(code="SE", name="Sverige", kind="nation", path="SE/", current_path="SE/", depth=0)
+    has_current = any(f.name == "current_path" for f in OrgUnit._meta.get_fields())
+
+    def unit(code, name, kind, parent, path, depth, county_code=""):
+        extra = {"current_path": path} if has_current else {}
+        return OrgUnit(code=code, name=name, kind=kind, parent=parent, path=path, depth=depth,
+                       county_code=county_code, **extra)
+
+    nation = unit("SE", "Sverige", "nation", None, "SE/", 0)
+    nation.save()
     OrgUnit.objects.bulk_create(
-        [OrgUnit(code=r["code"], name=r["name"], kind="region", parent=nation, path=f"SE/{r['code']}/",
-                 current_path=f"SE/{r['code']}/", depth=1,
-                 county_code=r["code"]) for r in rows("regioner.csv")]
-        + [OrgUnit(code=r["code"], name=r["name"], kind="kommun", parent=nation, path=f"SE/{r['code']}/",
-                   current_path=f"SE/{r['code']}/", depth=1,
-                   county_code=r["county_code"]) for r in rows("kommuner.csv")]
+        [unit(r["code"], r["name"], "region", nation, f"SE/{r['code']}/", 1, r["code"]) for r in rows("regioner.csv")]
+        + [unit(r["code"], r["name"], "kommun", nation, f"SE/{r['code']}/", 1, r["county_code"])
+           for r in rows("kommuner.csv")]
     )
 
 
