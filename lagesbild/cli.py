@@ -31,11 +31,9 @@ def _load(spec_path: str, responses_path: str, progress: bool):
         return engine.compute(spec, responses)
     from rich.progress import Progress
 
-    missing = spec.missing_normalised
     with Progress(transient=True, console=_stderr_console()) as bar:
-        task = bar.add_task("Beräknar indikatorer", total=len(spec.indicators) + 1)
-        facts = [engine.facts_of(r.answers, missing) for r in responses.respondents]
-        bar.advance(task)
+        task = bar.add_task("Beräknar indikatorer", total=len(spec.indicators))
+        facts = engine.facts_for(spec, responses)
         results = []
         for ind in spec.indicators:
             results.append(engine.evaluate_indicator(ind, responses.respondents, facts))

@@ -7,7 +7,6 @@ Secrets and switches come from the environment, never from the repository.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -24,7 +23,7 @@ def _flag(name: str, default: bool = False) -> bool:
 
 DEBUG = _flag("LAGESBILD_DEBUG")
 # Under the test runner the development key and plain-HTTP cookies are acceptable.
-TESTING = _flag("LAGESBILD_TESTING") or "pytest" in sys.modules
+TESTING = _flag("LAGESBILD_TESTING") or "PYTEST_VERSION" in os.environ
 # A development key is only acceptable with DEBUG on; production must set its own.
 SECRET_KEY = os.environ.get("LAGESBILD_SECRET_KEY") or (
     "dev-only-insecure-key-change-me" if DEBUG or TESTING else ""
@@ -47,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
     "lagesbild.org",
     "lagesbild.catalogue",
     "lagesbild.ingest",
@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lagesbild.urls"
@@ -107,6 +109,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login rate limiting: five failures for the same user name from the same address lock that
+# pair out for 15 minutes; a successful login resets the count.
+from datetime import timedelta  # noqa: E402
+
+AXES_FAILURE_LIMIT = int(os.environ.get("LAGESBILD_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
@@ -178,5 +194,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LAGESBILD_LOG_LEVEL", "WARNING")},
-    "loggers": {"lagesbild": {"level": os.environ.get("LAGESBILD_LOG_LEVEL", "INFO"), "propagate": True}},
+    "loggers": {
+        "lagesbild": {"level": os.environ.get("LAGESBILD_LOG_LEVEL", "INFO"), "propagate": True},
+        # django-axes would log user names and addresses of failed logins at INFO.
+        "axes": {"level": "WARNING", "propagate": True},
+    },
 }

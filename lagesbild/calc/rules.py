@@ -120,3 +120,69 @@ def evaluate(rule: Rule, fact: Callable[[str], Optional[str]], mode: str = KLEEN
     if mode == STRICT and any(t is None for _, _, t in trace):
         result = None
     return Evaluation(result, trace)
+
+
+def compile_rule(rule: Rule, mode: str = KLEENE) -> Callable[[Callable[[str], Optional[str]]], Truth]:
+    """A fast evaluator for counting: the same truth as ``evaluate`` but without a trace.
+
+    Kleene's connectives short-circuit safely: ``all`` stops at the first false part, ``any``
+    at the first true one (a later part cannot change a decided result).
+    """
+    if mode not in MISSING_MODES:
+        raise ValueError(f"unknown missing mode {mode!r}")
+
+    def build(node: Rule):
+        if isinstance(node, Leaf):
+            key, values = node.key, node.values
+
+            def leaf(fact):
+                v = fact(key)
+                return None if v is None else v in values
+
+            return leaf
+        if isinstance(node, Not):
+            inner = build(node.part)
+
+            def negate(fact):
+                v = inner(fact)
+                return None if v is None else not v
+
+            return negate
+        parts = [build(p) for p in node.parts]
+        if isinstance(node, All):
+            def all_(fact):
+                unknown = False
+                for p in parts:
+                    v = p(fact)
+                    if v is False:
+                        return False
+                    if v is None:
+                        unknown = True
+                return None if unknown else True
+
+            return all_
+
+        def any_(fact):
+            unknown = False
+            for p in parts:
+                v = p(fact)
+                if v is True:
+                    return True
+                if v is None:
+                    unknown = True
+            return None if unknown else False
+
+        return any_
+
+    fn = build(rule)
+    if mode == KLEENE:
+        return fn
+    needed = keys(rule)
+
+    def strict(fact):
+        for k in needed:
+            if fact(k) is None:
+                return None
+        return fn(fact)
+
+    return strict

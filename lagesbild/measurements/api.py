@@ -1,5 +1,131 @@
-"""This app's API endpoints; `register` is called by lagesbild/api/urls.py."""
+"""API: observations (read and bulk write), targets, and computed values for any unit × period."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers as drf_serializers, status as http, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from lagesbild.calc.periods import Period
+from lagesbild.catalogue.models import Measure
+from lagesbild.ingest.errors import InputError
+from lagesbild.org import audit, scope
+from lagesbild.org.models import OrgUnit
+from lagesbild.org.permissions import TARGET_ROLES, ScopedWrite
+
+from . import selectors, services
+from .models import Observation, Target
+from .serializers import (BulkResultSerializer, ObservationSerializer, ObservationWriteSerializer, TargetSerializer,
+                          ValueSerializer)
+
+
+def _scoped_unit(request, code: str) -> OrgUnit:
+    unit = get_object_or_404(OrgUnit, code=code)
+    if not scope.can_see(request.user, unit):
+        raise PermissionDenied("Enheten ligger utanför din behörighet.")
+    return unit
+
+
+class ObservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Leaf observations in the user's subtree. Filter with ?unit=CODE (its subtree), ?measure=, ?from=, ?to=."""
+
+    serializer_class = ObservationSerializer
+    permission_classes = [ScopedWrite]
+    write_roles = services.DATA_ROLES
+
+    def get_queryset(self):
+        qs = Observation.objects.filter(scope.unit_q(self.request.user, "org_unit")).select_related(
+            "measure", "org_unit", "source_import").order_by("org_unit__path", "measure__code", "period_start")
+        p = self.request.query_params
+        if p.get("unit"):
+            qs = qs.filter(selectors.subtree_q(_scoped_unit(self.request, p["unit"])))
+        if p.get("measure"):
+            qs = qs.filter(measure__code=p["measure"])
+        if p.get("from"):
+            qs = qs.filter(period_start__gte=Period.parse(p["from"]).start)
+        if p.get("to"):
+            qs = qs.filter(period_start__lt=Period.parse(p["to"]).end)
+        return qs
+
+    @extend_schema(request=ObservationWriteSerializer(many=True), responses={201: BulkResultSerializer})
+    def create(self, request):
+        """Bulk write: a list of rows, validated like a file, all or nothing; upsert on the key."""
+        rows = ObservationWriteSerializer(data=request.data, many=True)
+        rows.is_valid(raise_exception=True)
+        try:
+            result = services.import_observation_rows(rows.validated_data, request.user)
+        except InputError as exc:
+            return Response({"problems": [p.as_dict() for p in exc.problems]}, status=http.HTTP_400_BAD_REQUEST)
+        audit.record(request, "api.observations.write", result.record, created=result.created, updated=result.updated)
+        return Response(BulkResultSerializer(result).data, status=http.HTTP_201_CREATED)
+
+
+class TargetViewSet(viewsets.ModelViewSet):
+    """Targets in the user's subtree; writes need administrator or strategist on the unit."""
+
+    serializer_class = TargetSerializer
+    permission_classes = [ScopedWrite]
+    write_roles = TARGET_ROLES
+
+    def get_queryset(self):
+        return Target.objects.filter(scope.unit_q(self.request.user, "org_unit")).select_related("measure", "org_unit")
+
+    def perform_create(self, serializer):
+        unit = serializer.validated_data["org_unit"]
+        if not scope.has_role(self.request.user, TARGET_ROLES, unit):
+            raise PermissionDenied("Din roll får inte sätta mål för enheten.")
+        audit.record(self.request, "target.create", serializer.save())
+
+    def perform_update(self, serializer):
+        unit = serializer.validated_data.get("org_unit", serializer.instance.org_unit)
+        if not scope.has_role(self.request.user, TARGET_ROLES, unit):
+            raise PermissionDenied("Din roll får inte sätta mål för enheten.")
+        audit.record(self.request, "target.update", serializer.save())
+
+    def perform_destroy(self, instance):
+        audit.record(self.request, "target.delete", instance)
+        instance.delete()
+
+
+class ValueViewSet(viewsets.ViewSet):
+    """Computed values: Σnumerator / Σdenominator below ?unit= for ?period= (2025, 2025-Q1, 2025-T1, 2025-03)."""
+
+    permission_classes = [ScopedWrite]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unit", str, required=True), OpenApiParameter("period", str, required=True),
+                    OpenApiParameter("measure", str, description="ett mått; utelämnat: alla"),
+                    OpenApiParameter("organisation", str, description="'idag' för dagens struktur")],
+        responses=ValueSerializer(many=True),
+    )
+    def list(self, request):
+        p = request.query_params
+        if not p.get("unit") or not p.get("period"):
+            raise ValidationError("Ange unit och period.")
+        unit = _scoped_unit(request, p["unit"])
+        try:
+            period = Period.parse(p["period"])
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        measures = selectors.current_measures()
+        if p.get("measure"):
+            measures = [m for m in measures if m.code == p["measure"]]
+            if not measures:
+                raise drf_serializers.ValidationError("Okänt mått.")
+        statuses = selectors.measure_statuses(unit, measures, period, p.get("organisation") == "idag")
+        data = [{
+            "measure": s.measure.code, "unit": unit.code, "period": period.key,
+            "numerator": s.sums.numerator if s.sums.rows else None, "denominator": s.sums.denominator,
+            "observations": s.sums.rows, "value": None if s.value is None else str(s.value),
+            "target": f"{s.target.comparator} {s.target.value.normalize()}" if s.target else None, "status": s.status,
+        } for s in statuses]
+        audit.record(request, "api.values", unit, period=period.key)
+        return Response(ValueSerializer(data, many=True).data)
 
 
 def register(router) -> None:
-    pass
+    router.register("observations", ObservationViewSet, basename="observation")
+    router.register("targets", TargetViewSet, basename="target")
+    router.register("values", ValueViewSet, basename="value")

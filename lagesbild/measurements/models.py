@@ -70,3 +70,26 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.comparator} {self.value}"
+
+
+class ReferenceObservation(models.Model):
+    """A published figure for comparison ("riket", another region), kept apart from the leaf
+    observations so that it never enters a roll-up."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    granularity = models.CharField(max_length=10, choices=GRANULARITY_CHOICES, default=periods.MONTH)
+    sex = models.CharField(max_length=1, choices=Observation.Sex.choices, blank=True, default="")
+    age_band = models.CharField(max_length=20, blank=True, default="")
+    numerator = models.BigIntegerField()
+    denominator = models.BigIntegerField(null=True, blank=True)
+    source_import = models.ForeignKey(Import, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "org_unit", "period_start", "granularity", "sex", "age_band"],
+                name="referenceobservation_key_uniq",
+            )
+        ]

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "measurements"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("importera/", views.import_data, name="import"),
+    path("<str:code>/", views.dashboard, name="dashboard"),
+    path("<str:code>/export.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
+    path("<str:code>/matt/<slug:measure>/", views.measure_detail, name="measure"),
+]

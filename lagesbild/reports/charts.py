@@ -162,3 +162,23 @@ def clear_cache() -> None:
     """Drop every rendered chart (used by tests)."""
     _svg.cache_clear()
     _png.cache_clear()
+
+
+def time_series_spec(rows: list[dict], title: str, target: Optional[float], y_title: str) -> dict:
+    """A line over periods with a dashed target line. ``rows``: {"period", "order", "value"}."""
+    data = [dict(r, label=fmt.number(Decimal(repr(r["value"])), 1) if r["value"] is not None else "") for r in rows]
+    order = [r["period"] for r in data]
+    base = alt.Chart(alt.Data(values=data))
+    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45))
+    line = base.mark_line(point=True, color="#0b5394").encode(
+        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("label:N", title="Värde")],
+    )
+    layers = [line]
+    if target is not None:
+        rule = alt.Chart(alt.Data(values=[{"target": target, "label": f"Mål {fmt.number(Decimal(repr(target)), 1)}"}]))
+        layers.append(rule.mark_rule(color="#b3261e", strokeDash=[6, 4]).encode(y="target:Q"))
+        layers.append(rule.mark_text(align="left", dx=4, dy=-6, color="#b3261e").encode(y="target:Q", text="label:N"))
+    known = [r for r in data if r["value"] is not None]
+    desc = f"{title}: " + "; ".join(f"{r['period']} {r['label']}" for r in known[-12:])
+    return alt.layer(*layers).properties(width=640, height=240, description=desc).to_dict()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Optional
+from functools import lru_cache
+from typing import Iterable, Optional
 
 from lagesbild.calc import fmt, rules
 from lagesbild.calc.ratio import Ratio
@@ -21,7 +22,14 @@ EXCLUDED = "exkluderad"
 class Outcome:
     respondent: Respondent
     value: rules.Truth  # True: in the numerator; False: only in the denominator; None: excluded
-    reason: str
+    facts: dict = field(repr=False, compare=False, default_factory=dict)
+    indicator: Optional[IndicatorSpec] = field(repr=False, compare=False, default=None)
+
+    @property
+    def reason(self) -> str:
+        """Why the respondent counts where it does; traced only when asked for."""
+        ev = rules.evaluate(self.indicator.rule, self.facts.get, self.indicator.missing)
+        return _reason(ev, self.respondent.answers, self.indicator.missing)
 
     @property
     def role(self) -> str:
@@ -94,11 +102,14 @@ class SurveyResult:
         raise KeyError(indicator_id)
 
 
-def facts_of(answers: dict[str, str], missing: frozenset[str]) -> dict[str, Optional[str]]:
-    """Normalised answers; blank and `missing` labels become None (unknown)."""
+def facts_of(answers: dict[str, str], missing: frozenset[str], keys: Optional[Iterable[str]] = None,
+             _norm=None) -> dict[str, Optional[str]]:
+    """Normalised answers for ``keys`` (default: all); blank and `missing` labels become None."""
+    normalise = _norm or norm
     out: dict[str, Optional[str]] = {}
-    for qid, raw in answers.items():
-        value = norm(raw) if raw else ""
+    for qid in (answers if keys is None else keys):
+        raw = answers.get(qid, "")
+        value = normalise(raw) if raw else ""
         out[qid] = value if value and value not in missing else None
     return out
 
@@ -120,22 +131,30 @@ def _reason(ev: rules.Evaluation, answers: dict[str, str], mode: str) -> str:
 def evaluate_indicator(
     ind: IndicatorSpec, respondents: list[Respondent], facts: list[dict[str, Optional[str]]]
 ) -> IndicatorResult:
+    evaluate = rules.compile_rule(ind.rule, ind.missing)
     outcomes = []
     num = n = excluded = 0
     for r, f in zip(respondents, facts):
-        ev = rules.evaluate(ind.rule, f.get, ind.missing)
-        outcomes.append(Outcome(r, ev.value, _reason(ev, r.answers, ind.missing)))
-        if ev.value is None:
+        value = evaluate(f.get)
+        outcomes.append(Outcome(r, value, f, ind))
+        if value is None:
             excluded += 1
         else:
             n += 1
-            num += ev.value is True
+            num += value is True
     return IndicatorResult(ind, num, n, excluded, tuple(outcomes))
 
 
+def facts_for(spec: SurveySpec, responses: Responses) -> list[dict[str, Optional[str]]]:
+    """Each respondent's normalised facts for the questions the rules read (answers repeat a
+    handful of labels, so each distinct label is folded once)."""
+    keys = list(dict.fromkeys(k for ind in spec.indicators for k in ind.questions))
+    cached_norm = lru_cache(maxsize=4096)(norm)
+    return [facts_of(r.answers, spec.missing_normalised, keys, cached_norm) for r in responses.respondents]
+
+
 def compute(spec: SurveySpec, responses: Responses) -> SurveyResult:
-    missing = spec.missing_normalised
-    facts = [facts_of(r.answers, missing) for r in responses.respondents]
+    facts = facts_for(spec, responses)
     return SurveyResult(
         spec,
         responses,

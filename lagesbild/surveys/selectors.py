@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Optional
 
@@ -20,7 +21,26 @@ class StoredResult:
     units: dict[str, object]  # respondent key -> OrgUnit or None
 
 
+_CACHE: "OrderedDict[tuple, StoredResult]" = OrderedDict()
+CACHE_SIZE = 8
+
+
 def compute_stored(survey: Survey) -> StoredResult:
+    """The survey's computed result. Kept per (survey, spec import, responses import): a new
+    import creates new Import rows, so a stale result can never be served."""
+    key = (survey.pk, survey.spec_import_id, survey.responses_import_id)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        _CACHE.move_to_end(key)
+        return StoredResult(survey, hit.result, hit.units)
+    stored = _compute_stored(survey)
+    _CACHE[key] = stored
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return stored
+
+
+def _compute_stored(survey: Survey) -> StoredResult:
     spec = parse_spec(survey.spec_yaml, survey.spec_import.file_name)
     rows = list(SurveyRespondent.objects.filter(survey=survey).select_related("org_unit").order_by("row"))
     inside = [Respondent(r.key, r.respondent_type, r.row, r.answers) for r in rows if r.in_population]

@@ -62,6 +62,15 @@ def _record_failure(exc: InputError, spec_name, spec_bytes, responses_name, resp
         )
 
 
+def _same_files(spec_hash: str, resp_hash: str) -> Survey | None:
+    """The stored survey whose current files are exactly these, if any: a re-import is a no-op."""
+    return (
+        Survey.objects.filter(spec_import__sha256=spec_hash, responses_import__sha256=resp_hash)
+        .select_related("spec_import", "responses_import")
+        .first()
+    )
+
+
 def import_survey(
     spec_bytes: bytes, spec_name: str, responses_bytes: bytes, responses_name: str, user=None
 ) -> ImportResult:
@@ -71,28 +80,26 @@ def import_survey(
     version of either file replaces the survey's indicators and respondents as a whole.
     A refused import is recorded (file names, hashes, problems) but writes no facts.
     """
+    spec_hash, resp_hash = sha256(spec_bytes), sha256(responses_bytes)
+    same = _same_files(spec_hash, resp_hash)
+    if same is not None:
+        for kind, name, h, data, prior in (
+            (KIND_SPEC, spec_name, spec_hash, spec_bytes, same.spec_import),
+            (KIND_RESPONSES, responses_name, resp_hash, responses_bytes, same.responses_import),
+        ):
+            Import.objects.create(kind=kind, file_name=name[:255], sha256=h, size=len(data), uploaded_by=user,
+                                  rows=prior.rows, outcome=Import.Outcome.UNCHANGED, target=same.key,
+                                  encoding=prior.encoding)
+        return ImportResult(same, Import.Outcome.UNCHANGED, same.respondents.filter(in_population=True).count())
     try:
         spec, resp = parse(spec_bytes, spec_name, responses_bytes, responses_name)
     except InputError as exc:
         _record_failure(exc, spec_name, spec_bytes, responses_name, responses_bytes, user)
         log.info("survey import refused: %d problems", len(exc.problems))
         raise
-    spec_hash, resp_hash = sha256(spec_bytes), sha256(responses_bytes)
     with transaction.atomic():
-        existing = Survey.objects.select_for_update().filter(key=spec.id).select_related(
-            "spec_import", "responses_import"
-        ).first()
+        existing = Survey.objects.select_for_update().filter(key=spec.id).first()
         n_rows = len(resp.respondents) + len(resp.outside_population)
-        if existing and existing.spec_import.sha256 == spec_hash and existing.responses_import.sha256 == resp_hash:
-            for kind, name, h, data, rows in (
-                (KIND_SPEC, spec_name, spec_hash, spec_bytes, len(spec.indicators)),
-                (KIND_RESPONSES, responses_name, resp_hash, responses_bytes, n_rows),
-            ):
-                Import.objects.create(
-                    kind=kind, file_name=name[:255], sha256=h, size=len(data), uploaded_by=user, rows=rows,
-                    outcome=Import.Outcome.UNCHANGED, target=spec.id, encoding=resp.encoding if kind == KIND_RESPONSES else "",
-                )
-            return ImportResult(existing, Import.Outcome.UNCHANGED, len(resp.respondents))
         spec_import = Import.objects.create(
             kind=KIND_SPEC, file_name=spec_name[:255], sha256=spec_hash, size=len(spec_bytes), uploaded_by=user,
             rows=len(spec.indicators), outcome=Import.Outcome.OK, target=spec.id,

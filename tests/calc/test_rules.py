@@ -124,3 +124,8 @@ def test_strict_is_unknown_exactly_when_a_leaf_is_unknown(rule, assignment):
 @given(trees, assignments)
 def test_double_negation(rule, assignment):
     assert evaluate(Not(Not(rule)), assignment.get).value == evaluate(rule, assignment.get).value
+
+
+@given(trees, assignments, st.sampled_from([rules.KLEENE, rules.STRICT]))
+def test_compiled_rule_agrees_with_the_traced_evaluation(rule, assignment, mode):
+    assert rules.compile_rule(rule, mode)(assignment.get) == evaluate(rule, assignment.get, mode).value

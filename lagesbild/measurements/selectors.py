@@ -1,0 +1,308 @@
+"""Reading measured values: roll-up by summing in the database, targets, status and trends.
+
+Every figure at every level is Σnumerator / Σdenominator over the leaf observations below the
+unit, computed by the database with an indexed prefix query on the unit's materialised path:
+no Python loop over units. Python only folds months into longer periods (a handful of rows).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Iterable, Optional
+
+from django.db.models import Count, Max, Q, Sum, Value
+from django.db.models.functions import StrIndex, Substr
+
+from lagesbild.calc import periods, ratio, status as st
+from lagesbild.calc.periods import Period
+from lagesbild.catalogue.models import Measure
+from lagesbild.org.models import OrgUnit
+
+from .models import Observation, Target
+
+# Which stored granularities can be summed into a period of a given granularity.
+COMPATIBLE = {
+    periods.MONTH: (periods.MONTH,),
+    periods.QUARTER: (periods.MONTH, periods.QUARTER),
+    periods.TERTIAL: (periods.MONTH, periods.TERTIAL),
+    periods.YEAR: periods.GRANULARITIES,
+}
+
+
+def subtree_q(unit: OrgUnit, as_of_today: bool = False, field: str = "org_unit") -> Q:
+    """Observations of the unit's subtree: as the organisation was (path) or mapped onto today's."""
+    column = "current_path" if as_of_today else "path"
+    return Q(**{f"{field}__{column}__startswith": unit.path})
+
+
+@dataclass
+class Sums:
+    numerator: int = 0
+    denominator: Optional[int] = None
+    rows: int = 0
+
+    def add(self, num: int, den: Optional[int], rows: int) -> None:
+        self.numerator += num or 0
+        if den is not None:
+            self.denominator = (self.denominator or 0) + den
+        self.rows += rows
+
+    def value(self, measure: Measure) -> Optional[Decimal]:
+        if self.rows == 0:
+            return None
+        return ratio.rate(self.numerator, self.denominator, measure.unit, measure.decimals)
+
+
+def _grouped(unit: OrgUnit, measure_ids: Iterable[int], start: date, end: date, as_of_today: bool,
+             sex: Optional[str] = None):
+    qs = Observation.objects.filter(subtree_q(unit, as_of_today), measure_id__in=list(measure_ids),
+                                    period_start__gte=start, period_start__lt=end)
+    if sex is not None:
+        qs = qs.filter(sex=sex)
+    return (
+        qs.values("measure_id", "period_start", "granularity")
+        .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("id"))
+        .order_by()
+    )
+
+
+def sums_by_period(
+    unit: OrgUnit, measures: list[Measure], first: Period, last: Period, as_of_today: bool = False,
+    sex: Optional[str] = None,
+) -> dict[int, dict[Period, Sums]]:
+    """{measure id: {period: sums}} for every period from ``first`` to ``last`` (same granularity)."""
+    g = first.granularity
+    out: dict[int, dict[Period, Sums]] = {m.id: defaultdict(Sums) for m in measures}
+    for row in _grouped(unit, out, first.start, last.end, as_of_today, sex):
+        if row["granularity"] not in COMPATIBLE[g]:
+            continue
+        p = Period.containing(row["period_start"], g)
+        out[row["measure_id"]][p].add(row["num"], row["den"], row["rows"])
+    return out
+
+
+def value_for(measure: Measure, unit: OrgUnit, period: Period, as_of_today: bool = False) -> Optional[Decimal]:
+    """The measure's value for the unit and period, rounded as presented; None without data."""
+    return sums_by_period(unit, [measure], period, period, as_of_today)[measure.id][period].value(measure)
+
+
+def effective_targets(unit: OrgUnit, measures: Iterable[Measure], on: date) -> dict[int, Target]:
+    """The target that holds for each measure at ``unit`` on a date: the one set nearest above."""
+    prefixes = ancestor_paths(unit)
+    qs = (
+        Target.objects.filter(measure__in=list(measures), org_unit__path__in=prefixes)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("org_unit")
+    )
+    best: dict[int, Target] = {}
+    for t in qs:
+        current = best.get(t.measure_id)
+        if current is None or t.org_unit.depth > current.org_unit.depth:
+            best[t.measure_id] = t
+    return best
+
+
+def ancestor_paths(unit: OrgUnit) -> list[str]:
+    parts = unit.path.rstrip("/").split("/")
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+@dataclass
+class MeasureStatus:
+    measure: Measure
+    period: Period
+    value: Optional[Decimal]
+    sums: Sums
+    target: Optional[Target]
+    status: Optional[str]
+    previous: Optional[Decimal]
+    last_year: Optional[Decimal]
+    trend: Optional[str]
+    series: list[tuple[Period, Optional[Decimal]]] = field(default_factory=list)
+    data_until: Optional[date] = None
+
+    @property
+    def status_label(self) -> str:
+        return st.LABELS.get(self.status, "Inget mål") if self.status else "Inget mål"
+
+    @property
+    def change_from_previous(self) -> Optional[Decimal]:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def measure_statuses(
+    unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False, spark_months: int = 13
+) -> list[MeasureStatus]:
+    """Value, target, status and trend for each measure at ``unit`` in ``period``.
+
+    Two grouped queries cover it: one for the period, the previous one and the same period
+    last year; one for the monthly sparkline.
+    """
+    first = min(period.previous, period.same_last_year)
+    by_period = sums_by_period(unit, measures, first, period, as_of_today)
+    last_month = Period.containing(period.end, periods.MONTH).previous
+    spark_first = last_month.shift(-(spark_months - 1))
+    monthly = sums_by_period(unit, measures, spark_first, last_month, as_of_today)
+    targets = effective_targets(unit, measures, period.start)
+    ages = dict(
+        Observation.objects.filter(subtree_q(unit, as_of_today), measure__in=measures, period_start__lt=period.end)
+        .values("measure_id").annotate(last=Max("period_start")).order_by().values_list("measure_id", "last")
+    )
+    out = []
+    for m in measures:
+        sums = by_period[m.id][period]
+        value = sums.value(m)
+        prev = by_period[m.id][period.previous].value(m)
+        ly = by_period[m.id][period.same_last_year].value(m)
+        t = targets.get(m.id)
+        s = st.status(value, t.comparator, t.value, t.warning_band) if t else (st.NO_DATA if value is None else None)
+        series = [(p, monthly[m.id][p].value(m)) for p in periods.periods_between(spark_first, last_month)]
+        out.append(MeasureStatus(m, period, value, sums, t, s, prev, ly, st.trend(value, prev, m.direction), series,
+                                 ages.get(m.id)))
+    return out
+
+
+def unit_statuses(unit: OrgUnit, period: Period, as_of_today: bool = False) -> list[MeasureStatus]:
+    """Every current measure's status at the unit (used by the dashboard and the gap view)."""
+    return measure_statuses(unit, list(current_measures()), period, as_of_today)
+
+
+def current_measures(focus_area: Optional[int] = None):
+    """The latest version of each measure."""
+    qs = Measure.objects.select_related("focus_area").order_by("focus_area__number", "code", "-version")
+    if focus_area:
+        qs = qs.filter(focus_area__number=focus_area)
+    latest: dict[str, Measure] = {}
+    for m in qs:
+        latest.setdefault(m.code, m)
+    return list(latest.values())
+
+
+def child_values(unit: OrgUnit, measure: Measure, period: Period, as_of_today: bool = False) -> list[tuple[str, Sums]]:
+    """Σ per child of ``unit`` in one grouped query: the child is cut out of the path in SQL."""
+    column = "org_unit__current_path" if as_of_today else "org_unit__path"
+    n = len(unit.path)
+    rest = Substr(column, n + 1)
+    child = Substr(column, 1, StrIndex(rest, Value("/")) + n)
+    rows = (
+        Observation.objects.filter(subtree_q(unit, as_of_today), measure=measure,
+                                   period_start__gte=period.start, period_start__lt=period.end,
+                                   granularity__in=COMPATIBLE[period.granularity])
+        .exclude(**{column: unit.path})
+        .annotate(child=child)
+        .values("child")
+        .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("id"))
+        .order_by()
+    )
+    out = []
+    for r in rows:
+        s = Sums()
+        s.add(r["num"], r["den"], r["rows"])
+        out.append((r["child"], s))
+    return out
+
+
+def observations_behind(measure: Measure, unit: OrgUnit, period: Period, as_of_today: bool = False):
+    """The leaf rows a figure is computed from, with the import that wrote each."""
+    return (
+        Observation.objects.filter(subtree_q(unit, as_of_today), measure=measure,
+                                   period_start__gte=period.start, period_start__lt=period.end,
+                                   granularity__in=COMPATIBLE[period.granularity])
+        .select_related("org_unit", "source_import")
+        .order_by("org_unit__path", "period_start", "sex", "age_band")
+    )
+
+
+def sex_split(measure: Measure, unit: OrgUnit, period: Period, as_of_today: bool = False) -> dict[str, Optional[Decimal]]:
+    """Value per sex where the data is split (K, M); empty when it is not."""
+    rows = (
+        Observation.objects.filter(subtree_q(unit, as_of_today), measure=measure, sex__in=["K", "M"],
+                                   period_start__gte=period.start, period_start__lt=period.end,
+                                   granularity__in=COMPATIBLE[period.granularity])
+        .values("sex").annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("id")).order_by()
+    )
+    out = {}
+    for r in rows:
+        s = Sums()
+        s.add(r["num"], r["den"], r["rows"])
+        out[r["sex"]] = s.value(measure)
+    return out
+
+
+def latest_period_with_data(unit: OrgUnit, granularity: str = periods.YEAR) -> Optional[Period]:
+    last = Observation.objects.filter(subtree_q(unit)).aggregate(m=Max("period_start"))["m"]
+    return Period.containing(last, granularity) if last else None
+
+
+def reference_values(measures: list[Measure], ref_unit: OrgUnit, period: Period) -> dict[int, Optional[Decimal]]:
+    """Comparison figures: the published reference rows of ``ref_unit`` where they exist, else
+    the roll-up of its subtree (another region in the same database)."""
+    from .models import ReferenceObservation
+
+    out: dict[int, Optional[Decimal]] = {}
+    sums: dict[int, Sums] = defaultdict(Sums)
+    rows = (
+        ReferenceObservation.objects.filter(org_unit=ref_unit, measure__in=measures, period_start__gte=period.start,
+                                            period_start__lt=period.end, granularity__in=COMPATIBLE[period.granularity])
+        .values("measure_id").annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("id")).order_by()
+    )
+    for r in rows:
+        sums[r["measure_id"]].add(r["num"], r["den"], r["rows"])
+    missing = [m for m in measures if m.id not in sums]
+    rolled = sums_by_period(ref_unit, missing, period, period) if missing else {}
+    for m in measures:
+        s = sums[m.id] if m.id in sums else rolled[m.id][period]
+        out[m.id] = s.value(m)
+    return out
+
+
+def reference_unit(unit: OrgUnit) -> Optional[OrgUnit]:
+    """The default comparison: the nation ("riket") for anything below it."""
+    if unit.parent_id is None:
+        return None
+    return OrgUnit.objects.filter(parent__isnull=True, kind=OrgUnit.Kind.NATION).first()
+
+
+def children_status_counts(unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False):
+    """For each child of ``unit``: how many measures are uppnått / nära / ej uppnått in ``period``.
+
+    One grouped query over (child, measure) and one query for targets; the child is cut out
+    of the path in SQL.
+    """
+    column = "org_unit__current_path" if as_of_today else "org_unit__path"
+    n = len(unit.path)
+    child = Substr(column, 1, StrIndex(Substr(column, n + 1), Value("/")) + n)
+    rows = (
+        Observation.objects.filter(subtree_q(unit, as_of_today), measure__in=measures,
+                                   period_start__gte=period.start, period_start__lt=period.end,
+                                   granularity__in=COMPATIBLE[period.granularity])
+        .exclude(**{column: unit.path})
+        .annotate(child=child)
+        .values("child", "measure_id")
+        .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("id"))
+        .order_by()
+    )
+    by_id = {m.id: m for m in measures}
+    targets = list(
+        Target.objects.filter(measure__in=measures)
+        .filter(Q(org_unit__path__in=ancestor_paths(unit)) | Q(org_unit__path__startswith=unit.path))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.start))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+        .select_related("org_unit")
+    )
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        m = by_id[r["measure_id"]]
+        s = Sums()
+        s.add(r["num"], r["den"], r["rows"])
+        candidates = [t for t in targets if t.measure_id == m.id and r["child"].startswith(t.org_unit.path)]
+        t = max(candidates, key=lambda t: t.org_unit.depth, default=None)
+        result = st.status(s.value(m), t.comparator, t.value, t.warning_band) if t else None
+        counts[r["child"]][result or "utan_mal"] += 1
+    return counts

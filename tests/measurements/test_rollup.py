@@ -1,0 +1,80 @@
+"""Roll-up at every level is Σnumerator/Σdenominator of the leaves, computed by the database."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lagesbild.calc.periods import MONTH, QUARTER, TERTIAL, YEAR, Period
+from lagesbild.measurements import selectors, services
+from lagesbild.measurements.models import Target
+from tests.measurements.conftest import csv
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(tree, share, region_admin):
+    services.import_observations(csv(
+        "t-andel;T-AVD1;2025-01;;;1;2;",      # 50 %
+        "t-andel;T-AVD2;2025-01;;;90;100;",   # 90 %
+        "t-andel;T-AVD3;2025-02;;;10;10;",
+        "t-andel;T-VC1;2025-05;;;0;8;",
+        "t-andel;T-AVD1;2024-01;;;1;4;",
+    ), "obs.csv", region_admin)
+    return tree
+
+
+def test_rollup_is_ratio_of_sums_not_mean_of_rates(data, share):
+    q1 = Period(date(2025, 1, 1), QUARTER)
+    assert selectors.value_for(share, data["med"], Period(date(2025, 1, 1), MONTH)) == Decimal("89.2")  # 91/102
+    assert selectors.value_for(share, data["hsf"], q1) == Decimal("90.2")  # 101/112
+    assert selectors.value_for(share, data["region"], Period(date(2025, 1, 1), YEAR)) == Decimal("84.2")  # 101/120
+    assert selectors.value_for(share, data["region"], Period(date(2025, 1, 1), TERTIAL)) == Decimal("84.2")
+    assert selectors.value_for(share, data["pv"], q1) is None
+    assert selectors.value_for(share, data["region"], Period(date(2024, 1, 1), YEAR)) == Decimal("25.0")
+
+
+def test_rollup_is_one_query_whatever_the_number_of_units(data, share):
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.sums_by_period(data["region"], [share], Period(date(2024, 1, 1), MONTH), Period(date(2025, 12, 1), MONTH))
+    assert len(ctx.captured_queries) == 1
+    sql = ctx.captured_queries[0]["sql"]
+    assert "SUM" in sql.upper() and "LIKE" in sql.upper()
+
+
+def test_children_values_in_one_query(data, share):
+    year = Period(date(2025, 1, 1), YEAR)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = dict(selectors.child_values(data["region"], share, year))
+    assert len(ctx.captured_queries) == 1
+    assert {k: (s.numerator, s.denominator) for k, s in rows.items()} == {
+        "SE/08/T-HSF/": (101, 112), "SE/08/T-PV/": (0, 8)}
+
+
+def test_target_inherited_and_overridden(data, share):
+    Target.objects.create(measure=share, org_unit=data["region"], comparator=">=", value=Decimal("90"), warning_band=Decimal("5"))
+    Target.objects.create(measure=share, org_unit=data["med"], comparator=">=", value=Decimal("80"))
+    year = Period(date(2025, 1, 1), YEAR)
+    (hsf,) = selectors.measure_statuses(data["hsf"], [share], year)
+    assert (hsf.value, hsf.target.value, hsf.status) == (Decimal("90.2"), Decimal("90"), "uppnatt")
+    (region,) = selectors.measure_statuses(data["region"], [share], year)
+    assert (region.value, region.status) == (Decimal("84.2"), "nara")
+    (med,) = selectors.measure_statuses(data["med"], [share], year)
+    assert (med.target.org_unit.code, med.status) == ("T-MED", "uppnatt")
+    (pv,) = selectors.measure_statuses(data["pv"], [share], Period(date(2025, 1, 1), QUARTER))
+    assert pv.status == "saknar_data"
+    assert region.previous == Decimal("25.0") and region.trend == "better"
+
+
+def test_mapped_onto_todays_structure(data, share):
+    """A closed unit's history follows its successor when asked for today's structure."""
+    avd3 = data["avd3"]
+    avd3.current_path = data["avd1"].path  # ORT's ward was merged into MED's AVD1
+    avd3.save()
+    year = Period(date(2025, 1, 1), YEAR)
+    assert selectors.value_for(share, data["med"], year) == Decimal("89.2")  # as it was: 91/102
+    assert selectors.value_for(share, data["med"], year, as_of_today=True) == Decimal("90.2")  # 101/112
+    assert selectors.value_for(share, data["ort"], year, as_of_today=True) is None
