@@ -40,6 +40,10 @@ class OrgUnit(models.Model):
     county_code = models.CharField("länskod", max_length=2, blank=True)
     valid_from = models.DateField("giltig från", null=True, blank=True)
     valid_to = models.DateField("giltig till", null=True, blank=True)
+    # The import that last created or changed this unit (None: reference data or edited in the UI).
+    source_import = models.ForeignKey(
+        "ingest.Import", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["path"]
@@ -72,6 +76,34 @@ class OrgUnit(models.Model):
     def is_within(self, other: "OrgUnit") -> bool:
         """True when this unit lies in ``other``'s subtree (or is it)."""
         return self.path.startswith(other.path)
+
+
+class Succession(models.Model):
+    """A reorganisation step: ``predecessor`` was closed and ``successor`` took over on ``date``.
+
+    A closed unit may have several successors (a split) and a successor several predecessors
+    (a merger). The earliest succession (by date, then id) decides where the predecessor's
+    history lands in today's organisation (``OrgUnit.current_path``).
+    """
+
+    predecessor = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="succeeded_by", verbose_name="föregångare"
+    )
+    successor = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="succeeds", verbose_name="efterträdare")
+    date = models.DateField("datum")
+    note = models.CharField("anteckning", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = "omorganisation"
+        verbose_name_plural = "omorganisationer"
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_pred_succ_uniq"),
+            models.CheckConstraint(condition=~models.Q(predecessor=models.F("successor")), name="succession_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.date:%Y-%m-%d})"
 
 
 class Membership(models.Model):
