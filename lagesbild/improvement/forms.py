@@ -1,0 +1,182 @@
+"""Forms of the improvement pages. They validate input; the services decide and save."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from lagesbild.calc.periods import Period
+from lagesbild.catalogue.models import FocusArea, Foundation, Measure
+from lagesbild.ingest.numbers import parse_decimal
+from lagesbild.org.models import OrgUnit
+
+from .models import Action, FollowUp, PlanActivity
+from .services import allowed_kinds
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SwedishDecimalField(forms.CharField):
+    """A number typed the Swedish way ('81,3', '1 234,5') or the English way."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in ("", None):
+            return None
+        try:
+            return parse_decimal(value)
+        except ValueError:
+            raise ValidationError("Skriv ett tal, t.ex. 81,3.") from None
+
+
+class PeriodKeyField(forms.CharField):
+    """A period key: 2025-03 (månad), 2025-Q1 (kvartal), 2025-T1 (tertial), 2025 (år)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return ""
+        try:
+            return Period.parse(value).key
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or on the form as a whole)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class AnalysisForm(forms.Form):
+    text = forms.CharField(
+        label="Analys av resultat", widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Vad visar resultatet, och varför? Vilka orsaker ser ni?",
+    )
+
+
+def _user_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _user_label(obj)
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label="Åtgärd", max_length=300)
+    description = forms.CharField(label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    owner_name = forms.CharField(label="Ansvarig", max_length=200, help_text="Namn eller funktion, t.ex. vårdenhetschef.")
+    owner = OwnerChoiceField(
+        label="Ansvarig användare", queryset=get_user_model().objects.none(), required=False, empty_label="Ingen vald"
+    )
+    due_date = forms.DateField(label="Klar senast", widget=DATE)
+
+    def __init__(self, *args, unit: OrgUnit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unit is not None:
+            prefixes, parts = [], [p for p in unit.path.split("/") if p]
+            # Units from the region down; a nation-level membership is not a local owner.
+            for i in range(2, len(parts) + 1):
+                prefixes.append("/".join(parts[:i]) + "/")
+            self.fields["owner"].queryset = (
+                get_user_model().objects.filter(is_active=True)
+                .filter(Q(memberships__org_unit__path__in=prefixes) | Q(memberships__org_unit__path__startswith=unit.path))
+                .distinct()
+                .order_by("username")
+            )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=Action.Status.choices)
+    completed_on = forms.DateField(label="Klar den", required=False, widget=DATE)
+
+
+class FollowUpForm(forms.Form):
+    date = forms.DateField(label="Datum", widget=DATE)
+    effect = forms.ChoiceField(label="Fick åtgärden avsedd effekt?", choices=FollowUp.Effect.choices)
+    comment = forms.CharField(label="Kommentar", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    period_before = PeriodKeyField(label="Period före", required=False, max_length=10,
+                                   help_text="T.ex. 2025-03, 2025-Q1, 2025-T1 eller 2025.")
+    value_before = SwedishDecimalField(label="Värde före", required=False,
+                                       help_text="Lämna tomt för att hämta det uppmätta värdet.")
+    period_after = PeriodKeyField(label="Period efter", required=False, max_length=10)
+    value_after = SwedishDecimalField(label="Värde efter", required=False,
+                                      help_text="Lämna tomt för att hämta det uppmätta värdet.")
+
+
+class PlanForm(forms.Form):
+    org_unit = forms.ModelChoiceField(label="Region", queryset=OrgUnit.objects.none())
+    title = forms.CharField(label="Namn", max_length=300)
+    year_from = forms.IntegerField(label="Från år", min_value=2000, max_value=2100)
+    year_to = forms.IntegerField(label="Till år", min_value=2000, max_value=2100)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["org_unit"].queryset = units
+
+
+class InheritForm(forms.Form):
+    division = forms.ModelChoiceField(label="Förvaltning", queryset=OrgUnit.objects.none())
+    title = forms.CharField(label="Namn (valfritt)", max_length=300, required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["division"].queryset = units
+
+
+class FocusAreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.number}. {obj.name}"
+
+
+class MeasureChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.title} ({obj.code}{f', version {obj.version}' if obj.version > 1 else ''})"
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label="Typ", choices=PlanActivity.Kind.choices)
+    focus_area = FocusAreaChoiceField(label="Fokusområde", queryset=FocusArea.objects.all(), required=False,
+                                      empty_label="Inget (övriga aktiviteter)")
+    foundation = forms.ModelChoiceField(label="Grundförutsättning", queryset=Foundation.objects.all(), required=False,
+                                        empty_label="Ingen")
+    title = forms.CharField(label="Aktivitet", max_length=500)
+    description = forms.CharField(label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    indicator = MeasureChoiceField(label="Indikator (mått i katalogen)", queryset=Measure.objects.order_by("title", "-version"),
+                                       required=False, empty_label="Inget mått")
+    indicator_text = forms.CharField(label="Indikator (text)", max_length=500, required=False,
+                                     help_text="T.ex. ”Vårdtillfällen med skador”.")
+    target_text = forms.CharField(label="Mål", max_length=300, required=False, help_text="T.ex. ”<4 %”.")
+    data_source = forms.CharField(label="Datakälla", max_length=300, required=False,
+                                  help_text="T.ex. ”Journalgranskning, avvikelserapporter”.")
+    responsible = forms.CharField(label="Ansvarig", max_length=200, required=False)
+    due_date = forms.DateField(label="Klart senast", required=False, widget=DATE)
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan is not None:
+            kinds = allowed_kinds(plan)
+            self.fields["kind"].choices = [(k, label) for k, label in PlanActivity.Kind.choices if k in kinds]
+            if len(kinds) == 1:
+                self.fields["kind"].initial = kinds[0]
+
+
+class GapFilterForm(forms.Form):
+    enhet = forms.ChoiceField(label="Region", required=False)
+    ar = forms.IntegerField(label="År", min_value=2000, max_value=2100, required=False)
+    period = PeriodKeyField(label="Period för mätvärden", required=False, max_length=10,
+                            help_text="T.ex. 2025, 2025-T1, 2025-Q1 eller 2025-03.")
+    alla = forms.BooleanField(label="Visa även enheter", required=False)
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enhet"].choices = [(r.code, r.name) for r in regions]
