@@ -17,13 +17,20 @@ USERS = [
     # username, full name, unit code, role
     ("analytiker", "Nationell analytiker", "SE", Membership.Role.STRATEGIST),
     ("kalmar", "Patientsäkerhetsstrateg, Region Kalmar län", "08", Membership.Role.STRATEGIST),
+    ("regionadmin", "Systemförvaltare, Region Kalmar län", "08", Membership.Role.ADMIN),
+]
+# Created after the demo region's units exist: a manager of one verksamhet.
+LATE_USERS = [
+    ("chef", "Verksamhetschef, Medicinkliniken Kalmar", "08-HSF-MEDK", Membership.Role.MANAGER),
 ]
 
 
-def _users() -> list[str]:
+def _users(users=USERS) -> list[str]:
     User = get_user_model()
     lines = []
-    for username, full_name, code, role in USERS:
+    for username, full_name, code, role in users:
+        if not OrgUnit.objects.filter(code=code).exists():
+            continue
         first, _, last = full_name.partition(", ")
         user, _ = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
         user.set_password(DEMO_PASSWORD)
@@ -43,4 +50,8 @@ def load_demo() -> list[str]:
             spec, resp = DEMO_DIR / spec_name, DEMO_DIR / resp_name
             result = import_survey(spec.read_bytes(), spec.name, resp.read_bytes(), resp.name, analyst)
             out.append(f"  {result.survey.title}: {result.respondents} svarande ({result.outcome})")
+        from lagesbild.demo_region.load import load as load_region
+
+        out += load_region(get_user_model().objects.get(username="regionadmin"))
+        users += _users(LATE_USERS)
     return ["Demodata laddad:", *out, "Logga in på http://127.0.0.1:8000/ som:", *users]

@@ -70,17 +70,24 @@ def import_observations(data: bytes, file_name: str, user=None, reference: bool 
     Rows are keyed on (measure, unit, period, granularity, sex, age band): a row already stored
     with the same values is left alone, a changed one is updated, a new one inserted. The
     figures are current the moment the transaction commits: nothing is cached.
+    With ``reference`` the rows are published comparison figures ("riket") and are stored
+    apart, outside every roll-up; any unit may be named.
     """
+    kind = KIND_REFERENCE if reference else KIND_OBSERVATIONS
     try:
         table = read_table(data, file_name)
         measures, units = _lookups()
         rows = importers.parse_observations(table, measures, units)
-        _check_scope(table, rows, units, user, lambda r: r.unit_code)
+        if not reference:
+            _check_scope(table, rows, units, user, lambda r: r.unit_code)
+        elif not may_import(user):
+            raise InputError.one(file_name, "du saknar behörighet att importera jämförelsedata")
     except InputError as exc:
-        _refused(KIND_OBSERVATIONS, file_name, data, user, exc)
+        _refused(kind, file_name, data, user, exc)
         log.info("observation import refused: %d problems", len(exc.problems))
         raise
-    return _store_observations(rows, measures, units, table, data, file_name, user)
+    model = ReferenceObservation if reference else Observation
+    return _store_observations(rows, measures, units, table, data, file_name, user, model, kind)
 
 
 def import_observation_rows(rows: list[dict], user=None, source: str = "api") -> ImportResult:

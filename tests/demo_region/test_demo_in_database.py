@@ -1,0 +1,81 @@
+"""The demo region, loaded through the real import services, reproduces the seed's 2025 figures
+at region level after roll-up from the leaves (seed 004: Region Kalmar län's patientsäkerhetsberättelse)."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from lagesbild.calc.periods import YEAR, Period
+from lagesbild.measurements import selectors
+from lagesbild.measurements.models import Observation
+from lagesbild.org.models import OrgUnit
+
+pytestmark = pytest.mark.django_db
+
+SEED_2025 = {
+    "riskbedomning-70-24h": Decimal("51.0"),
+    "trycksar-sjukhusforvarvade": Decimal("2.0"),
+    "basala-hygienrutiner": Decimal("96.2"),
+    "antibiotika-recept-1000": Decimal("269"),
+    "utskrivningsklara-vardagar": Decimal("2.0"),
+    "hse-index": Decimal("76"),
+}
+
+
+@pytest.fixture
+def region(db):
+    from django.contrib.auth import get_user_model
+
+    from lagesbild.demo_region.load import load
+    from lagesbild.org.models import Membership
+
+    admin = get_user_model().objects.create_user("demoadmin")
+    Membership.objects.create(user=admin, org_unit=OrgUnit.objects.get(code="08"), role="admin")
+    load(admin)
+    return OrgUnit.objects.get(code="08")
+
+
+def test_region_totals_reproduce_the_seed(region):
+    y2025, y2024 = Period(date(2025, 1, 1), YEAR), Period(date(2024, 1, 1), YEAR)
+    statuses = {s.measure.code: s for s in selectors.unit_statuses(region, y2025)}
+    assert {code: statuses[code].value for code in SEED_2025} == SEED_2025
+    assert statuses["riskbedomning-70-24h"].previous == Decimal("38.0")  # 2024
+    # Targets from the seed: trycksår < 2 %, hygien 100 %, antibiotika 250, HSE > 80 – all missed.
+    assert {c: statuses[c].status for c in ("trycksar-sjukhusforvarvade", "basala-hygienrutiner",
+                                           "antibiotika-recept-1000", "hse-index")} == {
+        "trycksar-sjukhusforvarvade": "nara", "basala-hygienrutiner": "nara",
+        "antibiotika-recept-1000": "ej_uppnatt", "hse-index": "nara"}
+    assert statuses["utskrivningsklara-vardagar"].status == "uppnatt"
+    riket = selectors.reference_values([statuses["utskrivningsklara-vardagar"].measure],
+                                       OrgUnit.objects.get(code="SE"), y2025)
+    assert list(riket.values()) == [Decimal("4.7")]
+    assert selectors.value_for(statuses["riskbedomning-70-24h"].measure, region, y2024) == Decimal("38.0")
+
+
+def test_the_figures_come_from_leaf_rows_only(region):
+    # Every observation sits below the region, on an enhet (or, for pooled HSE answers, a verksamhet).
+    kinds = set(Observation.objects.values_list("org_unit__kind", flat=True))
+    assert kinds <= {"enhet", "verksamhet"}
+    assert not Observation.objects.filter(org_unit__code="08").exists()
+    counts = {k: OrgUnit.objects.filter(path__startswith="SE/08/", kind=k).count() for k in ("forvaltning", "verksamhet", "enhet")}
+    assert counts["forvaltning"] == 3 and 35 <= counts["verksamhet"] <= 45 and 130 <= counts["enhet"] <= 170
+
+
+def test_the_dashboard_shows_them(region, client, kalmar_user):
+    client.force_login(kalmar_user)
+    page = client.get("/uppfoljning/08/?period=2025").content.decode()
+    row = re.search(r'<tr data-measure="riskbedomning-70-24h"[^>]*>(.*?)</tr>', page, re.S).group(1)
+    assert "51,0\u00a0%" in row and "Ej uppnått" in row and "38,0\u00a0%" in row
+    row = re.search(r'<tr data-measure="utskrivningsklara-vardagar"[^>]*>(.*?)</tr>', page, re.S).group(1)
+    assert "2,0\u00a0%" in row and "4,7\u00a0%" in row  # beside riket
+
+
+def test_analyses_and_actions_on_the_off_target_measures(region):
+    from lagesbild.improvement.models import Action, Analysis
+
+    analysed = set(Analysis.objects.filter(org_unit=region).values_list("measure__code", flat=True))
+    assert {"riskbedomning-70-24h", "trycksar-sjukhusforvarvade", "basala-hygienrutiner", "antibiotika-recept-1000",
+            "hse-index"} <= analysed
+    assert Action.objects.filter(analysis__org_unit=region).count() >= 10
