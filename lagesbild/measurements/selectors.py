@@ -242,7 +242,7 @@ def latest_period_with_data(unit: OrgUnit, granularity: str = periods.YEAR) -> O
 
 def reference_values(measures: list[Measure], ref_unit: OrgUnit, period: Period) -> dict[int, Optional[Decimal]]:
     """Comparison figures: the published reference rows of ``ref_unit`` where they exist, else
-    the roll-up of its subtree (another region in the same database)."""
+    (for a unit other than the nation) the roll-up of its subtree, e.g. another region."""
     from .models import ReferenceObservation
 
     out: dict[int, Optional[Decimal]] = {}
@@ -254,10 +254,12 @@ def reference_values(measures: list[Measure], ref_unit: OrgUnit, period: Period)
     )
     for r in rows:
         sums[r["measure_id"]].add(r["num"], r["den"], r["rows"])
-    missing = [m for m in measures if m.id not in sums]
+    # The nation is compared only with published figures: a roll-up of the regions that happen
+    # to be in this database is not "riket".
+    missing = [m for m in measures if m.id not in sums] if ref_unit.kind != OrgUnit.Kind.NATION else []
     rolled = sums_by_period(ref_unit, missing, period, period) if missing else {}
     for m in measures:
-        s = sums[m.id] if m.id in sums else rolled[m.id][period]
+        s = sums[m.id] if m.id in sums else rolled[m.id][period] if m.id in rolled else Sums()
         out[m.id] = s.value(m)
     return out
 

@@ -194,6 +194,7 @@ def measure_detail(request, code, measure):
         "target": _target_text(status.target), "series": [(p, s, _value_text(m, s.value(m))) for p, s in series],
         "ranked": [(u, path, _value_text(m, v), s) for u, path, v, s in ranked], "chart": chart,
         "behind": behind[:500], "behind_count": behind_count, "granularity": gran,
+        "granularity_label": periods.LABELS[gran],
         "sex": {k: _value_text(m, v) for k, v in selectors.sex_split(m, unit, period, as_of_today).items()},
         "as_of_today": as_of_today, "granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES],
         "improvement": _improvement_summary(m, unit, period),
