@@ -94,6 +94,11 @@ class Measure(models.Model):
     definition = models.TextField("definition", blank=True)
     measure_type = models.CharField("typ", max_length=20, choices=Type.choices)
     focus_area = models.ForeignKey(FocusArea, null=True, blank=True, on_delete=models.PROTECT, verbose_name="fokusområde")
+    # A measure outside the focus areas may belong to one of the plan's foundations instead
+    # (e.g. the HSE index to "En god säkerhetskultur").
+    foundation = models.ForeignKey(
+        Foundation, null=True, blank=True, on_delete=models.PROTECT, verbose_name="grundförutsättning"
+    )
     unit = models.CharField("enhet", max_length=20, choices=Unit.choices)
     decimals = models.PositiveSmallIntegerField("decimaler", default=1)
     direction = models.CharField("riktning", max_length=10, choices=Direction.choices)
@@ -104,6 +109,7 @@ class Measure(models.Model):
     purpose = models.TextField("syfte", blank=True)
     interpretation = models.TextField("tolkning", blank=True)
     exclusions = models.TextField("exkluderingar", blank=True)
+    limitations = models.TextField("felkällor och begränsningar", blank=True)
     comparable_with = models.JSONField("jämförbar med versioner", default=list, blank=True)
     valid_from = models.DateField("giltig från", null=True, blank=True)
     valid_to = models.DateField("giltig till", null=True, blank=True)
