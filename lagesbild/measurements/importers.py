@@ -133,7 +133,7 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
                 problems.add(f, f"täljaren ({num}) är större än nämnaren ({den}) för ett andelsmått",
                              column=header[idx["numerator"]], value=num_text, **here)
                 ok = False
-        elif den_text:
+        elif measure is not None and den_text:
             problems.add(f, "måttet är ett antal och har ingen nämnare", column=header[idx["denominator"]], value=den_text, **here)
             ok = False
         if not ok:

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def api_for(user):
     c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    c.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
     return c
 
 
