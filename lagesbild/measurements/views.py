@@ -22,6 +22,8 @@ from lagesbild.org.models import OrgUnit
 from lagesbild.reports import charts, tables
 from lagesbild.reports.sparkline import sparkline
 
+from lagesbild.improvement.selectors import summaries_for, summary_for
+
 from . import selectors, services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,8 +99,10 @@ def _dashboard_context(request, unit: OrgUnit):
     ref = selectors.reference_unit(unit)
     ref_values = selectors.reference_values(measures, ref, period) if ref else {}
     rows = _rows(statuses)
+    cycles = summaries_for(measures, unit, period)
     for r in rows:
         r["reference"] = _value_text(r["s"].measure, ref_values.get(r["s"].measure.id))
+        r["cycle"] = cycles.get(r["s"].measure.id)
     children = list(unit.children.order_by("name")) if not as_of_today else list(
         unit.children.filter(valid_to__isnull=True).order_by("name"))
     counts = selectors.children_status_counts(unit, measures, period, as_of_today)
@@ -197,22 +201,11 @@ def measure_detail(request, code, measure):
         "granularity_label": periods.LABELS[gran],
         "sex": {k: _value_text(m, v) for k, v in selectors.sex_split(m, unit, period, as_of_today).items()},
         "as_of_today": as_of_today, "granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES],
-        "improvement": _improvement_summary(m, unit, period),
+        "improvement": summary_for(m, unit, period),
     }
     if request.GET.get("format") == "xlsx":
         return _measure_xlsx(request, context)
     return render(request, "measurements/measure.html", context)
-
-
-def _improvement_summary(m, unit, period):
-    try:
-        from lagesbild.improvement.selectors import summary_for
-    except ImportError:
-        return None
-    try:
-        return summary_for(m, unit, period)
-    except Exception:  # the improvement app is optional for this page
-        return None
 
 
 def _measure_xlsx(request, c):

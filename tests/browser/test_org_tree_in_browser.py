@@ -2,10 +2,9 @@
 
 import pytest
 
-from tests.browser.conftest import browser, login, page, shot  # noqa: F401  (fixtures)
+from tests.browser.conftest import login, shot
 from tests.conftest import PASSWORD
-
-from .conftest import SAMPLE
+from tests.org.conftest import SAMPLE
 
 # The live server needs committed data; the flush between tests empties the reference tables.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +24,7 @@ def admin_with_units(transactional_db):
     return admin
 
 
-def test_expand_search_and_import(page, admin_with_units, tmp_path):  # noqa: F811
+def test_expand_search_and_import(page, admin_with_units, tmp_path):
     login(page, "kalmar-admin", PASSWORD)
     page.goto("/organisation/")
     region = page.locator("details").first
