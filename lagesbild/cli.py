@@ -128,6 +128,66 @@ def survey_import(args) -> int:
     return 0
 
 
+def _user(username):
+    from django.contrib.auth import get_user_model
+
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise InputError.one("--user", "okänd användare", value=username)
+    return user
+
+
+def data_import(args) -> int:
+    """Import observations, targets, reference figures, org units or measures from a file."""
+    _django()
+    from rich.console import Console
+
+    path = Path(args.file)
+    user = _user(args.user)
+    with Console(stderr=True).status(f"Importerar {path.name} …"):
+        if args.kind == "units":
+            from lagesbild.org.services import import_units
+
+            result = import_units(path.read_bytes(), path.name, user)
+        elif args.kind == "measures":
+            from lagesbild.catalogue.services import import_measures
+
+            result = import_measures(path.read_bytes(), path.name, user)
+        else:
+            from lagesbild.measurements import services
+
+            if args.kind == "targets":
+                result = services.import_targets(path.read_bytes(), path.name, user)
+            else:
+                result = services.import_observations(path.read_bytes(), path.name, user,
+                                                      reference=args.kind == "reference")
+    counts = getattr(result, "result", result)  # the catalogue nests its counts
+
+    def count(name):
+        value = getattr(counts, name, 0)
+        return len(value) if isinstance(value, (list, tuple)) else value
+
+    print(f"{path.name}: {result.outcome}, {count('created')} nya, {count('updated')} ändrade, "
+          f"{count('unchanged')} oförändrade")
+    return 0
+
+
+def catalogue_export(args) -> int:
+    _django()
+    from lagesbild.catalogue import io as catalogue_io
+    from lagesbild.catalogue.selectors import latest_measures
+
+    measures = list(latest_measures())
+    data = catalogue_io.dump_yaml(measures).encode("utf-8") if args.format == "yaml" else catalogue_io.dump_csv(measures)
+    if args.out == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        _atomic_write(args.out, lambda fh: fh.write(data))
+    return 0
+
+
 def demo_load(args) -> int:
     _django()
     from lagesbild.demo import load_demo
@@ -167,6 +227,20 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--user", help="användarnamn som står som importör")
     i.set_defaults(func=survey_import)
 
+    data = areas.add_parser("data", help="importera data till databasen").add_subparsers(dest="verb", required=True)
+    d = data.add_parser("import", help="importera en fil (allt eller inget; samma fil igen ändrar inget)")
+    d.add_argument("--kind", required=True, choices=["observations", "targets", "reference", "units", "measures"],
+                   help="observationer, mål, jämförelsedata (riket), organisationsenheter eller mått")
+    d.add_argument("--file", required=True, help="CSV eller XLSX (mått även YAML)")
+    d.add_argument("--user", help="användarnamn som står som importör (behörigheten prövas)")
+    d.set_defaults(func=data_import)
+
+    cat = areas.add_parser("catalogue", help="måttkatalogen").add_subparsers(dest="verb", required=True)
+    e = cat.add_parser("export", help="exportera katalogen")
+    e.add_argument("--format", choices=["yaml", "csv"], default="yaml")
+    e.add_argument("--out", default="-", help="fil att skriva (- för standard ut)")
+    e.set_defaults(func=catalogue_export)
+
     demo = areas.add_parser("demo", help="demodata").add_subparsers(dest="verb", required=True)
     demo.add_parser("load", help="ladda demodata i databasen").set_defaults(func=demo_load)
 
@@ -183,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"Avbrutet: {len(exc.problems)} problem i indata; ingen fil skrevs.", file=sys.stderr)
+        print(f"Avbrutet: {len(exc.problems)} problem i indata; inget skrevs.", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

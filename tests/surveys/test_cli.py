@@ -119,3 +119,46 @@ def test_cp1252_utf8_and_bom_give_the_same_result(tmp_path, demo_dir):
         assert r.returncode == 0, r.stderr
         outs.append(json.loads(r.stdout))
     assert outs[0] == outs[1] == outs[2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_data_import_and_catalogue_export_through_the_cli(tmp_path, live_server):
+    """The database commands: a real process against the test database (through DATABASE_URL or
+    the SQLite file the test run uses)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from lagesbild.org.models import Membership, OrgUnit
+    from lagesbild.org.reference import ensure_reference_data
+
+    db = settings.DATABASES["default"]
+    ensure_reference_data()
+    user = get_user_model().objects.create_user("cliadmin")
+    Membership.objects.create(user=user, org_unit=OrgUnit.objects.get(code="08"), role="admin")
+    units = tmp_path / "enheter.csv"
+    units.write_bytes("code;name;kind;parent_code;valid_from;valid_to\r\n08-CLI;CLI-förvaltningen;förvaltning;08;;\r\n"
+                      .encode("cp1252"))
+    env_db = _database_url(db)
+    r = cli_db(env_db, "data", "import", "--kind", "units", "--file", units, "--user", "cliadmin")
+    assert r.returncode == 0, r.stderr
+    assert "1 nya" in r.stdout
+    r = cli_db(env_db, "data", "import", "--kind", "units", "--file", units, "--user", "cliadmin")
+    assert "unchanged" in r.stdout
+    bad = tmp_path / "fel.csv"
+    bad.write_bytes(b"code;name;kind;parent_code;valid_from;valid_to\r\n08-X;X;okand;08;;\r\n")
+    r = cli_db(env_db, "data", "import", "--kind", "units", "--file", bad, "--user", "cliadmin")
+    assert r.returncode == 2 and "fel.csv, rad 2" in r.stderr
+    r = cli_db(env_db, "catalogue", "export", "--format", "yaml")
+    assert r.returncode == 0 and "riskbedomning-70-24h" in r.stdout
+
+
+def _database_url(db) -> str:
+    if db["ENGINE"].endswith("postgresql"):
+        return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"
+
+
+def cli_db(url, *args):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(DATABASE_URL=url, LAGESBILD_TESTING="1")
+    return subprocess.run([LAGESBILD, *map(str, args)], capture_output=True, text=True, env=env, timeout=120)
