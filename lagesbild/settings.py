@@ -99,7 +99,7 @@ if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so the command-line tests' subprocesses reach the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-lagesbild.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-lagesbild-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -503,68 +503,10 @@ def dump_yaml(measures: Iterable[object]) -> str:
 # CSV and XLSX
 
 
-@dataclass
-class MeasureTable(tabular.Table):
-    """A table whose cells keep their line breaks (paragraphs of handbook text)."""
-
-    header_row: int = 1
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").strip()
-
-
-def read_table(data: bytes, file: str) -> MeasureTable:
-    """CSV (any delimiter and encoding tabular reads) or XLSX into a table, keeping line breaks."""
-    if not data.strip():
-        raise InputError.one(file, "filen är tom")
-    if data.startswith(tabular.XLSX_MAGIC):
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise InputError.one(file, f"Excel-filen går inte att öppna: {exc}") from None
-        try:
-            raw = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            wb.close()
-        encoding, delimiter = "xlsx", ""
-    else:
-        text, encoding = tabular.decode(data, file)
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        delimiter = tabular.sniff_delimiter(first)
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            raw = list(reader)
-        except csv.Error as exc:
-            raise InputError.one(file, f"CSV-filen går inte att tolka: {exc}", row=reader.line_num) from None
-    rows = [(i, [_cell(v) for v in r]) for i, r in enumerate(raw, start=1)]
-    rows = [(i, r) for i, r in rows if any(r)]
-    if not rows:
-        raise InputError.one(file, "filen är tom")
-    header_row, header = rows[0]
-    while header and not header[-1]:
-        header.pop()
-    width = len(header)
-    body = []
-    for i, r in rows[1:]:
-        extra = [v for v in r[width:] if v]
-        if extra:
-            raise InputError.one(file, f"raden har fler värden ({len(r)}) än rubrikraden ({width})", row=i,
-                                 value=extra[0])
-        body.append((i, (r + [""] * width)[:width]))
-    return MeasureTable(file, header, body, encoding, delimiter, header_row=header_row)
+def read_table(data: bytes, file: str) -> tabular.Table:
+    """CSV (any delimiter and encoding tabular reads) or XLSX into a table, keeping line breaks
+    (paragraphs of handbook text)."""
+    return tabular.read_table(data, file, keep_lines=True)
 
 
 def _unescape_cell(text: str) -> str:

@@ -7,6 +7,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 
 from .errors import InputError
@@ -23,6 +24,7 @@ class Table:
     rows: list[tuple[int, list[str]]]
     encoding: str = ""
     delimiter: str = ""
+    header_row: int = 1
 
     def column_index(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.header)}
@@ -67,32 +69,43 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def clean(value: object) -> str:
-    """Trim and normalise a cell to a string; None is blank; 3.0 from Excel is '3'."""
+def clean(value: object, keep_lines: bool = False) -> str:
+    """Trim and normalise a cell to a string: None is blank, 3.0 from Excel is '3', an Excel date
+    is ISO 8601. White space is folded; with ``keep_lines`` line breaks survive (text paragraphs)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).replace("\u00a0", " ").split())
+    if isinstance(value, datetime):
+        value = value.date().isoformat() if value.time() == time.min else value.isoformat(" ")
+    elif isinstance(value, date):
+        value = value.isoformat()
+    text = str(value).replace("\u00a0", " ")
+    if keep_lines:
+        return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return " ".join(text.split())
 
 
-def read_table(data: bytes, file: str) -> Table:
-    """Parse bytes into a Table; raise InputError for an empty or unreadable file."""
+def read_table(data: bytes, file: str, keep_lines: bool = False) -> Table:
+    """Parse bytes into a Table; raise InputError for an empty or unreadable file.
+
+    ``keep_lines`` keeps line breaks inside cells (paragraphs of text) instead of folding them.
+    """
     if not data.strip():
         raise InputError.one(file, "filen är tom")
     if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data, file)
+        return _read_xlsx(data, file, keep_lines)
     text, encoding = decode(data, file)
-    first_line = text.splitlines()[0] if text.splitlines() else ""
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = sniff_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         raw = list(reader)
     except csv.Error as exc:
         raise InputError.one(file, f"CSV-filen går inte att tolka: {exc}", row=reader.line_num) from None
-    return _table(file, raw, encoding, delimiter)
+    return _table(file, raw, encoding, delimiter, keep_lines)
 
 
 def read_path(path: str | Path) -> Table:
@@ -104,7 +117,7 @@ def read_path(path: str | Path) -> Table:
     return read_table(data, p.name)
 
 
-def _read_xlsx(data: bytes, file: str) -> Table:
+def _read_xlsx(data: bytes, file: str, keep_lines: bool = False) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -116,11 +129,11 @@ def _read_xlsx(data: bytes, file: str) -> Table:
         raw = [list(r) for r in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
-    return _table(file, raw, "xlsx", "")
+    return _table(file, raw, "xlsx", "", keep_lines)
 
 
-def _table(file: str, raw: list[list[object]], encoding: str, delimiter: str) -> Table:
-    rows = [(i, [clean(v) for v in r]) for i, r in enumerate(raw, start=1)]
+def _table(file: str, raw: list[list[object]], encoding: str, delimiter: str, keep_lines: bool = False) -> Table:
+    rows = [(i, [clean(v, keep_lines) for v in r]) for i, r in enumerate(raw, start=1)]
     rows = [(i, r) for i, r in rows if any(r)]  # blank lines are not rows
     if not rows:
         raise InputError.one(file, "filen är tom")
@@ -136,4 +149,4 @@ def _table(file: str, raw: list[list[object]], encoding: str, delimiter: str) ->
                 file, f"raden har fler värden ({len(r)}) än rubrikraden ({width})", row=i, value=extra[0]
             )
         body.append((i, (r + [""] * width)[:width]))
-    return Table(file, header, body, encoding, delimiter)
+    return Table(file, header, body, encoding, delimiter, header_no)

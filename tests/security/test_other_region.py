@@ -6,20 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.web.test_access import patterns as routes
 
 pytestmark = pytest.mark.django_db
 SECRET = "Hemlig"  # every Skåne object's name or text carries it
-
-
-def routes(resolver=None, prefix=""):
-    resolver = resolver or get_resolver()
-    for p in resolver.url_patterns:
-        route = prefix + str(p.pattern)
-        if isinstance(p, URLResolver):
-            yield from routes(p, route)
-        elif isinstance(p, URLPattern):
-            yield route
 
 
 @pytest.fixture
