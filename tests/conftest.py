@@ -26,6 +26,14 @@ def demo_dir() -> Path:
 PASSWORD = "ett-langt-testlosenord-2025"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings):
+    """Argon2 is deliberately slow; tests that do not check hashing use a fast hasher.
+    tests/security checks that the real settings hash with Argon2."""
+    if "tests/security/" not in str(request.node.fspath).replace("\\", "/"):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user(username, code, role):
     from django.contrib.auth import get_user_model
 

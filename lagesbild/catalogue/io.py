@@ -33,7 +33,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Callable, Iterable, Mapping, Optional

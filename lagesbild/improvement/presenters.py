@@ -9,8 +9,8 @@ from typing import Optional
 from lagesbild.calc import fmt
 from lagesbild.calc import status as calc_status
 from lagesbild.calc.periods import Period
+from lagesbild.measurements.presenters import format_with_unit
 
-from . import measured
 from .models import FollowUp
 
 TREND_TEXT = {"better": "Förbättring", "worse": "Försämring", "same": "Oförändrat"}
@@ -32,7 +32,7 @@ class FollowUpView:
 def _value_text(measure, period_label: str, value, source: str) -> str:
     if value is None and not period_label:
         return fmt.DASH
-    text = measured.format_value(measure, value)
+    text = format_with_unit(measure, value)
     if period_label:
         text = f"{period_label}: {text}"
     if value is not None and source:
@@ -51,7 +51,7 @@ def follow_up_view(f: FollowUp, measure) -> FollowUpView:
             change = fmt.points(diff, measure.decimals)
         else:
             sign = "+" if diff > 0 else ("±" if diff == 0 else "")
-            change = sign + measured.format_value(measure, diff)
+            change = sign + format_with_unit(measure, diff)
     return FollowUpView(f, before, after, change, trend)
 
 

@@ -251,8 +251,7 @@ def gaps(
     without an analysis, and the number of overdue actions.
 
     ``off_target(unit, period)`` names a unit's off-target measures; by default the measurements
-    app's ``unit_statuses`` (status ej uppnått). When neither is available ``off_target`` of each
-    row is None (unknown) and no analysis is reported missing.
+    app's ``unit_statuses`` (status ej uppnått).
     """
     today = today or timezone.localdate()
     off_target = off_target or measured.default_off_target()

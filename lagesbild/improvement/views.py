@@ -23,6 +23,7 @@ from lagesbild.calc.periods import Period
 from lagesbild.org import scope
 from lagesbild.org.models import OrgUnit
 from lagesbild.org.permissions import IMPROVEMENT_ROLES, PLAN_ROLES
+from lagesbild.measurements.presenters import format_with_unit
 
 from . import measured, presenters, selectors, services
 from .forms import (
@@ -86,7 +87,7 @@ def _action_rows(analysis, measure, unit, today, bound: dict | None = None) -> l
         form = bound.get(("follow_up", action.pk)) or FollowUpForm(initial=initial, prefix=f"f{action.pk}")
         for name, value in placeholders.items():
             if value is not None:
-                form.fields[name].widget.attrs["placeholder"] = f"{measured.format_value(measure, value)} (uppmätt)"
+                form.fields[name].widget.attrs["placeholder"] = f"{format_with_unit(measure, value)} (uppmätt)"
         rows.append({
             "action": action,
             "overdue": action.is_overdue(today),
@@ -110,9 +111,8 @@ def _cycle_context(request, measure, unit, period, **forms) -> dict:
         "analysis": analysis,
         "today": today,
         "may_edit": scope.has_role(request.user, IMPROVEMENT_ROLES, unit),
-        "measurements_available": measured.available(),
-        "value_text": measured.format_value(measure, value) if value is not None else "",
-        "previous_text": measured.format_value(measure, previous) if previous is not None else "",
+        "value_text": format_with_unit(measure, value) if value is not None else "",
+        "previous_text": format_with_unit(measure, previous) if previous is not None else "",
         "trend_text": presenters.TREND_TEXT.get(calc_status.trend(value, previous, measure.direction) or "", ""),
         "analysis_form": forms.get("analysis_form") or AnalysisForm(initial={"text": analysis.text if analysis else ""}),
         "action_form": forms.get("action_form") or ActionForm(unit=unit, prefix="a"),

@@ -9,7 +9,6 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from lagesbild.calc.periods import Period
-from lagesbild.catalogue.models import Measure
 from lagesbild.ingest.errors import InputError
 from lagesbild.org import audit, scope
 from lagesbild.org.models import OrgUnit

@@ -25,6 +25,7 @@ from lagesbild.reports.sparkline import sparkline
 from lagesbild.improvement.selectors import summaries_for, summary_for
 
 from . import selectors, services
+from .presenters import format_value
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -58,14 +59,6 @@ def home(request):
     return redirect("measurements:dashboard", code=roots[0].code)
 
 
-def _value_text(m: Measure, value) -> str:
-    if value is None:
-        return fmt.DASH
-    if m.unit == Measure.Unit.PERCENT:
-        return fmt.percent(value, m.decimals)
-    return fmt.number(value, m.decimals)
-
-
 def _target_text(t) -> str:
     if t is None:
         return fmt.DASH
@@ -79,10 +72,10 @@ def _rows(statuses):
         m = s.measure
         rows.append({
             "s": s,
-            "value": _value_text(m, s.value),
+            "value": format_value(m, s.value),
             "target": _target_text(s.target),
-            "previous": _value_text(m, s.previous),
-            "last_year": _value_text(m, s.last_year),
+            "previous": format_value(m, s.previous),
+            "last_year": format_value(m, s.last_year),
             "spark": sparkline([v for _, v in s.series], f"{m.title}, senaste 13 månaderna"),
             "status_class": s.status or "utan_mal",
         })
@@ -101,7 +94,7 @@ def _dashboard_context(request, unit: OrgUnit):
     rows = _rows(statuses)
     cycles = summaries_for(measures, unit, period)
     for r in rows:
-        r["reference"] = _value_text(r["s"].measure, ref_values.get(r["s"].measure.id))
+        r["reference"] = format_value(r["s"].measure, ref_values.get(r["s"].measure.id))
         r["cycle"] = cycles.get(r["s"].measure.id)
     children = list(unit.children.order_by("name")) if not as_of_today else list(
         unit.children.filter(valid_to__isnull=True).order_by("name"))
@@ -194,12 +187,12 @@ def measure_detail(request, code, measure):
                                                "Andel (%)" if m.unit == "percent" else m.get_unit_display()))
     audit.record(request, "measure.view", unit, measure=m.code, period=period.key)
     context = {
-        "unit": unit, "m": m, "period": period, "status": status, "value": _value_text(m, status.value),
-        "target": _target_text(status.target), "series": [(p, s, _value_text(m, s.value(m))) for p, s in series],
-        "ranked": [(u, path, _value_text(m, v), s) for u, path, v, s in ranked], "chart": chart,
+        "unit": unit, "m": m, "period": period, "status": status, "value": format_value(m, status.value),
+        "target": _target_text(status.target), "series": [(p, s, format_value(m, s.value(m))) for p, s in series],
+        "ranked": [(u, path, format_value(m, v), s) for u, path, v, s in ranked], "chart": chart,
         "behind": behind[:500], "behind_count": behind_count, "granularity": gran,
         "granularity_label": periods.LABELS[gran],
-        "sex": {k: _value_text(m, v) for k, v in selectors.sex_split(m, unit, period, as_of_today).items()},
+        "sex": {k: format_value(m, v) for k, v in selectors.sex_split(m, unit, period, as_of_today).items()},
         "as_of_today": as_of_today, "granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES],
         "improvement": summary_for(m, unit, period),
     }

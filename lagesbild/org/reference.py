@@ -35,7 +35,8 @@ def load_units(OrgUnit) -> None:
 
 
 def ensure_reference_data() -> None:
-    """Load the reference units and the national framework when a flushed database lacks them."""
+    """Load the reference units, the national framework and the starter catalogue when a flushed
+    database lacks them (the migrations load them once; transactional tests flush them)."""
     from lagesbild.catalogue.framework import load_framework
     from lagesbild.catalogue.models import ActionPlan
 
@@ -47,3 +48,9 @@ def ensure_reference_data() -> None:
         from lagesbild.catalogue.models import FocusArea, Foundation
 
         load_framework(ActionPlan, Foundation, FocusArea)
+    from lagesbild.catalogue.models import Measure
+
+    if not Measure.objects.exists():
+        from lagesbild.catalogue.services import load_starter_catalogue
+
+        load_starter_catalogue()

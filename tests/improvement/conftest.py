@@ -81,6 +81,5 @@ def fake_measurements(monkeypatch):
     def unit_statuses(unit, period):
         return statuses.get((unit.code, period.key), [])
 
-    fns = {"value_for": value_for, "unit_statuses": unit_statuses}
-    monkeypatch.setattr(measured, "_selector", lambda name: fns.get(name))
+    monkeypatch.setattr(measured, "selectors", SimpleNamespace(value_for=value_for, unit_statuses=unit_statuses))
     return SimpleNamespace(values=values, statuses=statuses)

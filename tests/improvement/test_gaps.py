@@ -74,12 +74,6 @@ def test_gaps_are_scoped(users, org, situation):
     assert [r.name for r in selectors.gap_regions(users.kir_manager)] == ["Region Kalmar län"]
 
 
-def test_without_statuses_the_analysis_flag_is_unknown(users, org, situation, monkeypatch):
-    monkeypatch.setattr(measured, "_selector", lambda name: None)
-    rows = selectors.gaps(users.strategist, org.region, 2025, Y2025, today=TODAY)
-    assert all(r.off_target is None and r.missing_analysis == [] for r in rows)
-
-
 def test_default_off_target_uses_unit_statuses(users, org, measure, falls, fake_measurements, situation):
     from types import SimpleNamespace
 

@@ -2,7 +2,6 @@
 
 import io
 import re
-from datetime import date
 from decimal import Decimal
 
 import openpyxl
@@ -11,7 +10,7 @@ from django.urls import reverse
 
 from lagesbild.measurements import services
 from lagesbild.measurements.models import Target
-from lagesbild.org.models import AuditEvent, OrgUnit
+from lagesbild.org.models import AuditEvent
 from tests.measurements.conftest import csv
 
 pytestmark = pytest.mark.django_db
