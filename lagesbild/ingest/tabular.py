@@ -133,7 +133,18 @@ def _read_xlsx(data: bytes, file: str, keep_lines: bool = False) -> Table:
 
 
 def _table(file: str, raw: list[list[object]], encoding: str, delimiter: str, keep_lines: bool = False) -> Table:
-    rows = [(i, [clean(v, keep_lines) for v in r]) for i, r in enumerate(raw, start=1)]
+    cleaned: dict[object, str] = {}  # cells repeat a lot (codes, periods, labels): clean each once
+
+    def cell(v):
+        try:
+            return cleaned[v]
+        except KeyError:
+            cleaned[v] = c = clean(v, keep_lines)
+            return c
+        except TypeError:  # unhashable, never from csv or openpyxl, but be safe
+            return clean(v, keep_lines)
+
+    rows = [(i, [cell(v) for v in r]) for i, r in enumerate(raw, start=1)]
     rows = [(i, r) for i, r in rows if any(r)]  # blank lines are not rows
     if not rows:
         raise InputError.one(file, "filen är tom")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from lagesbild.calc import status as st
 from lagesbild.calc.periods import Period
@@ -30,8 +30,7 @@ STATUSES = {"": "final", "final": "final", "slutlig": "final", "preliminary": "p
             "preliminär": "preliminary", "prel": "preliminary"}
 
 
-@dataclass(frozen=True)
-class ObservationRow:
+class ObservationRow(NamedTuple):
     row: int
     measure_code: str
     unit_code: str
@@ -61,94 +60,109 @@ def columns(table: Table, known: tuple[str, ...], required: tuple[str, ...], pro
     return index
 
 
+def _int(text: str) -> int:
+    """A count ≥ 0; plain digits take the fast path (a million rows are read per import)."""
+    value = int(text) if text.isdigit() else parse_int(text)
+    if value < 0:
+        raise ValueError("negativt")
+    return value
+
+
+class _Memo(dict):
+    """Answers repeat (a handful of measures, units and periods per file): compute each once."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key):
+        try:
+            value = self.fn(key)
+        except ValueError as exc:
+            value = exc
+        self[key] = value
+        return value
+
+
 def parse_observations(table: Table, measures: dict, units: dict) -> list[ObservationRow]:
-    """Typed, validated rows. ``measures``: code -> Measure; ``units``: code -> OrgUnit (lowercase keys)."""
+    """Typed, validated rows. ``measures``: code -> Measure; ``units``: code -> OrgUnit (lowercase keys).
+
+    Every problem is collected (file, row, column, value) and raised together.
+    """
     problems = ProblemList()
     idx = columns(table, OBS_COLUMNS, OBS_REQUIRED, problems)
     problems.raise_if_any()
-    f = table.file
+    f, header = table.file, table.header
+    col = {name: header[i] for name, i in idx.items()}
+    i_m, i_u, i_p, i_n = idx["measure"], idx["unit"], idx["period"], idx["numerator"]
+    i_sex, i_age, i_den, i_status = (idx.get(c) for c in ("sex", "age_band", "denominator", "status"))
+    measure_of = _Memo(lambda t: measures.get(t.casefold()))
+    unit_of = _Memo(lambda t: units.get(t.casefold()))
+    period_of = _Memo(Period.parse)
+
+    def outside(pair):
+        unit, period = pair
+        last_day = date.fromordinal(period.end.toordinal() - 1)
+        return (unit.valid_from and last_day < unit.valid_from) or (unit.valid_to and period.start > unit.valid_to)
+
+    outside_of = _Memo(outside)
     out: list[ObservationRow] = []
     seen: dict[tuple, int] = {}
-    split_kind: dict[tuple, set] = {}
-    header = table.header
-
-    def cell(values, col):
-        i = idx.get(col)
-        return values[i] if i is not None else ""
-
+    split_kind: dict[tuple, str] = {}
     for row_no, values in table.rows:
-        here = dict(row=row_no)
-        mcode, ucode, ptext = cell(values, "measure"), cell(values, "unit"), cell(values, "period")
-        measure = measures.get(mcode.casefold())
-        unit = units.get(ucode.casefold())
-        ok = True
+        mcode, ucode, ptext = values[i_m], values[i_u], values[i_p]
+        measure, unit, period = measure_of[mcode], unit_of[ucode], period_of[ptext]
+        bad = []
         if measure is None:
-            problems.add(f, "okänt mått", column=header[idx["measure"]], value=mcode, **here)
-            ok = False
+            bad.append(("measure", "okänt mått", mcode))
         if unit is None:
-            problems.add(f, "okänd enhet", column=header[idx["unit"]], value=ucode, **here)
-            ok = False
-        try:
-            period = Period.parse(ptext)
-        except ValueError as exc:
-            problems.add(f, str(exc), column=header[idx["period"]], value=ptext, **here)
-            ok = False
+            bad.append(("unit", "okänd enhet", ucode))
+        if isinstance(period, ValueError):
+            bad.append(("period", str(period), ptext))
             period = None
-        if unit is not None and period is not None:
-            last_day = date.fromordinal(period.end.toordinal() - 1)
-            if (unit.valid_from and last_day < unit.valid_from) or (unit.valid_to and period.start > unit.valid_to):
-                problems.add(f, f"perioden ligger utanför enhetens giltighetstid ({unit.valid_from or '…'}–{unit.valid_to or '…'})",
-                             column=header[idx["period"]], value=ptext, **here)
-                ok = False
-        sex_text = cell(values, "sex")
+        if unit is not None and period is not None and outside_of[(unit, period)]:
+            bad.append(("period", f"perioden ligger utanför enhetens giltighetstid "
+                                  f"({unit.valid_from or '…'}–{unit.valid_to or '…'})", ptext))
+        sex_text = values[i_sex] if i_sex is not None else ""
         sex = SEXES.get(sex_text.casefold())
         if sex is None:
-            problems.add(f, "kön ska vara K, M eller tomt", column=header[idx["sex"]], value=sex_text, **here)
-            ok = False
-        status_text = cell(values, "status")
+            bad.append(("sex", "kön ska vara K, M eller tomt", sex_text))
+        status_text = values[i_status] if i_status is not None else ""
         status = STATUSES.get(status_text.casefold())
         if status is None:
-            problems.add(f, "status ska vara slutlig eller preliminär", column=header[idx["status"]], value=status_text, **here)
-            ok = False
+            bad.append(("status", "status ska vara slutlig eller preliminär", status_text))
         num = den = None
-        num_text = cell(values, "numerator")
+        num_text = values[i_n]
         try:
-            num = parse_int(num_text)
-            if num < 0:
-                raise ValueError("negativt")
+            num = _int(num_text)
         except ValueError:
-            problems.add(f, "täljaren ska vara ett heltal ≥ 0", column=header[idx["numerator"]], value=num_text, **here)
-            ok = False
-        den_text = cell(values, "denominator")
+            bad.append(("numerator", "täljaren ska vara ett heltal ≥ 0", num_text))
+        den_text = values[i_den] if i_den is not None else ""
         if measure is not None and measure.has_denominator:
             try:
-                den = parse_int(den_text)
-                if den < 0:
-                    raise ValueError("negativt")
+                den = _int(den_text)
             except ValueError:
-                col = header[idx["denominator"]] if "denominator" in idx else "denominator"
-                problems.add(f, "nämnaren ska vara ett heltal ≥ 0", column=col, value=den_text, **here)
-                ok = False
+                bad.append(("denominator", "nämnaren ska vara ett heltal ≥ 0", den_text))
             if num is not None and den is not None and measure.is_share and num > den:
-                problems.add(f, f"täljaren ({num}) är större än nämnaren ({den}) för ett andelsmått",
-                             column=header[idx["numerator"]], value=num_text, **here)
-                ok = False
+                bad.append(("numerator", f"täljaren ({num}) är större än nämnaren ({den}) för ett andelsmått", num_text))
         elif measure is not None and den_text:
-            problems.add(f, "måttet är ett antal och har ingen nämnare", column=header[idx["denominator"]], value=den_text, **here)
-            ok = False
-        if not ok:
+            bad.append(("denominator", "måttet är ett antal och har ingen nämnare", den_text))
+        if bad:
+            for c, message, value in bad:
+                problems.add(f, message, row=row_no, column=col.get(c, c), value=value)
             continue
-        r = ObservationRow(row_no, measure.code, unit.code, period, sex, cell(values, "age_band"), num, den, status)
-        if r.key in seen:
-            problems.add(f, f"samma mått, enhet, period, kön och åldersgrupp finns redan på rad {seen[r.key]}",
-                         column=header[idx["period"]], value=ptext, **here)
+        age = values[i_age] if i_age is not None else ""
+        r = ObservationRow(row_no, measure.code, unit.code, period, sex, age, num, den, status)
+        key = r.key
+        if key in seen:
+            problems.add(f, f"samma mått, enhet, period, kön och åldersgrupp finns redan på rad {seen[key]}",
+                         row=row_no, column=col["period"], value=ptext)
             continue
-        seen[r.key] = row_no
-        split_key = (r.measure_code, r.unit_code, r.period.start, r.period.granularity)
-        split_kind.setdefault(split_key, set()).add(("sex" if r.sex else "") + ("age" if r.age_band else ""))
-        if len(split_kind[split_key]) > 1:
+        seen[key] = row_no
+        kind = ("sex" if sex else "") + ("age" if age else "")
+        if split_kind.setdefault(key[:4], kind) != kind:
             problems.add(f, "både totalrad och uppdelade rader (kön/åldersgrupp) för samma mått, enhet och period "
-                         "skulle räknas dubbelt", column=header[idx["period"]], value=ptext, **here)
+                         "skulle räknas dubbelt", row=row_no, column=col["period"], value=ptext)
             continue
         out.append(r)
     if not table.rows:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from lagesbild.catalogue.models import Measure
@@ -113,50 +113,95 @@ def _store_observations(rows, measures, units, table, data, file_name, user, mod
             kind=kind, file_name=file_name[:255], sha256=sha256(data), size=len(data), uploaded_by=user,
             rows=len(rows), outcome=Import.Outcome.OK, encoding=table.encoding,
         )
-        key_of = lambda m_id, u_id, start, g, sex, age: (m_id, u_id, start, g, sex, age)  # noqa: E731
         wanted = {}
         for r in rows:
             m, u = measures[r.measure_code.casefold()], units[r.unit_code.casefold()]
-            wanted[key_of(m.id, u.id, r.period.start, r.period.granularity, r.sex, r.age_band)] = r
-        existing = {}
-        m_ids = {k[0] for k in wanted}
-        u_ids = {k[1] for k in wanted}
-        if wanted:
-            starts = [k[2] for k in wanted]
-            qs = model.objects.filter(
-                measure_id__in=m_ids, period_start__gte=min(starts), period_start__lte=max(starts)
-            ).values_list("id", "measure_id", "org_unit_id", "period_start", "granularity", "sex", "age_band",
-                          "numerator", "denominator", *(["status"] if model is Observation else []))
-            if len(u_ids) < 1000:
-                qs = qs.filter(org_unit_id__in=u_ids)
-            for pk, *key in qs.iterator(chunk_size=20000):
-                key, values = tuple(key[:6]), tuple(key[6:])
-                existing[key] = (pk, *values)
-        now = timezone.now()
-        is_leaf = model is Observation
-        extra = (lambda r: {"status": r.status, "updated_at": now}) if is_leaf else (lambda r: {})
-        fields = ["numerator", "denominator", "source_import"] + (["status", "updated_at"] if is_leaf else [])
-        new, changed, same = [], [], 0
-        for key, r in wanted.items():
-            old = existing.get(key)
-            values = (r.numerator, r.denominator, r.status) if is_leaf else (r.numerator, r.denominator)
-            if old is None:
-                new.append(model(measure_id=key[0], org_unit_id=key[1], period_start=key[2], granularity=key[3],
-                                 sex=key[4], age_band=key[5], numerator=r.numerator, denominator=r.denominator,
-                                 source_import=record, **extra(r)))
-            elif old[1:] == values:
-                same += 1
-            else:
-                changed.append(model(pk=old[0], numerator=r.numerator, denominator=r.denominator,
-                                     source_import=record, **extra(r)))
-        model.objects.bulk_create(new, batch_size=BATCH)
-        model.objects.bulk_update(changed, fields, batch_size=BATCH)
-        outcome = Import.Outcome.UNCHANGED if not new and not changed else Import.Outcome.OK
+            wanted[(m.id, u.id, r.period.start, r.period.granularity, r.sex, r.age_band)] = r
+        if connection.vendor == "postgresql":
+            created, changed, same = _upsert_postgresql(model, wanted, record)
+        else:
+            created, changed, same = _upsert_orm(model, wanted, record)
+        outcome = Import.Outcome.UNCHANGED if not created and not changed else Import.Outcome.OK
         if outcome != record.outcome:
             Import.objects.filter(pk=record.pk).update(outcome=outcome)
             record.outcome = outcome
-    log.info("observations imported: %d new, %d changed, %d unchanged", len(new), len(changed), same)
-    return ImportResult(outcome, len(new), len(changed), same, record)
+    log.info("observations imported: %d new, %d changed, %d unchanged", created, changed, same)
+    return ImportResult(outcome, created, changed, same, record)
+
+
+def _upsert_orm(model, wanted: dict, record: Import) -> tuple[int, int, int]:
+    """Any database: read the stored rows of the measures and period range, then insert the new
+    rows and update the changed ones in batches."""
+    is_leaf = model is Observation
+    existing = {}
+    if wanted:
+        starts = [k[2] for k in wanted]
+        u_ids = {k[1] for k in wanted}
+        qs = model.objects.filter(
+            measure_id__in={k[0] for k in wanted}, period_start__gte=min(starts), period_start__lte=max(starts)
+        ).values_list("id", "measure_id", "org_unit_id", "period_start", "granularity", "sex", "age_band",
+                      "numerator", "denominator", *(["status"] if is_leaf else []))
+        if len(u_ids) < 1000:
+            qs = qs.filter(org_unit_id__in=u_ids)
+        for pk, *rest in qs.iterator(chunk_size=20000):
+            existing[tuple(rest[:6])] = (pk, *rest[6:])
+    now = timezone.now()
+    extra = (lambda r: {"status": r.status, "updated_at": now}) if is_leaf else (lambda r: {})
+    fields = ["numerator", "denominator", "source_import"] + (["status", "updated_at"] if is_leaf else [])
+    new, changed, same = [], [], 0
+    for key, r in wanted.items():
+        old = existing.get(key)
+        values = (r.numerator, r.denominator, r.status) if is_leaf else (r.numerator, r.denominator)
+        if old is None:
+            new.append(model(measure_id=key[0], org_unit_id=key[1], period_start=key[2], granularity=key[3],
+                             sex=key[4], age_band=key[5], numerator=r.numerator, denominator=r.denominator,
+                             source_import=record, **extra(r)))
+        elif old[1:] == values:
+            same += 1
+        else:
+            changed.append(model(pk=old[0], numerator=r.numerator, denominator=r.denominator,
+                                 source_import=record, **extra(r)))
+    model.objects.bulk_create(new, batch_size=BATCH)
+    model.objects.bulk_update(changed, fields, batch_size=BATCH)
+    return len(new), len(changed), same
+
+
+def _upsert_postgresql(model, wanted: dict, record: Import) -> tuple[int, int, int]:
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT … ON CONFLICT that
+    updates only rows whose values differ, counting inserts and updates in the same statement."""
+    is_leaf = model is Observation
+    table = connection.ops.quote_name(model._meta.db_table)
+    value_cols = ["numerator", "denominator"] + (["status"] if is_leaf else [])
+    with connection.cursor() as cur:
+        cur.execute(
+            "CREATE TEMP TABLE lagesbild_obs_in (measure_id bigint, org_unit_id bigint, period_start date, "
+            "granularity varchar(10), sex varchar(1), age_band varchar(20), numerator bigint, denominator bigint, "
+            "status varchar(12)) ON COMMIT DROP"
+        )
+        with cur.connection.cursor().copy("COPY lagesbild_obs_in FROM STDIN") as copy:
+            for key, r in wanted.items():
+                copy.write_row((*key, r.numerator, r.denominator, r.status))
+        stamp = ", updated_at" if is_leaf else ""
+        stamp_value = ", now()" if is_leaf else ""
+        stamp_update = ", updated_at = EXCLUDED.updated_at" if is_leaf else ""
+        cols = ", ".join(value_cols)
+        cur.execute(
+            f"WITH up AS (INSERT INTO {table} (measure_id, org_unit_id, period_start, granularity, sex, age_band, "
+            f"{cols}, source_import_id{stamp}) "
+            f"SELECT measure_id, org_unit_id, period_start, granularity, sex, age_band, {cols}, %s{stamp_value} "
+            f"FROM lagesbild_obs_in "
+            f"ON CONFLICT (measure_id, org_unit_id, period_start, granularity, sex, age_band) DO UPDATE SET "
+            + ", ".join(f"{c} = EXCLUDED.{c}" for c in value_cols)
+            + f", source_import_id = EXCLUDED.source_import_id{stamp_update} "
+            f"WHERE ({', '.join(f'{table}.{c}' for c in value_cols)}) IS DISTINCT FROM "
+            f"({', '.join(f'EXCLUDED.{c}' for c in value_cols)}) "
+            f"RETURNING (xmax = 0) AS inserted) "
+            f"SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up",
+            [record.pk],
+        )
+        created, changed = cur.fetchone()
+        cur.execute("DROP TABLE lagesbild_obs_in")
+    return created, changed, len(wanted) - created - changed
 
 
 def import_targets(data: bytes, file_name: str, user=None) -> ImportResult:
