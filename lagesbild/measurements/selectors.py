@@ -96,7 +96,7 @@ def effective_targets(unit: OrgUnit, measures: Iterable[Measure], on: date) -> d
         Target.objects.filter(measure__in=list(measures), org_unit__path__in=prefixes)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .select_related("org_unit")
+        .select_related("org_unit", "measure")
     )
     best: dict[int, Target] = {}
     for t in qs:

@@ -110,3 +110,25 @@ def test_import_page_shows_located_errors(client, tree, share, region_admin):
 def test_reader_cannot_import(client, tree, national_reader):
     client.force_login(national_reader)
     assert client.get(reverse("measurements:import")).status_code == 403
+
+
+def test_dashboard_query_count_does_not_grow_with_measures(client, data, kalmar_user, share, per1000):
+    """A bounded number of queries whatever the number of measures and targets (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Target.objects.create(measure=per1000, org_unit=data["region"], comparator="<=", value=Decimal("250"))
+    client.force_login(kalmar_user)
+    url = reverse("measurements:dashboard", args=["08"]) + "?period=2025"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    from lagesbild.catalogue.models import Measure
+
+    for i in range(10):
+        m = Measure.objects.create(code=f"t-extra-{i}", title=f"Extra {i}", measure_type="process", unit="percent",
+                                   direction="higher")
+        Target.objects.create(measure=m, org_unit=data["region"], comparator=">=", value=Decimal("50"))
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries) <= 20
