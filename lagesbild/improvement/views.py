@@ -12,7 +12,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +20,11 @@ from django.views.decorators.http import require_POST
 
 from lagesbild.calc import status as calc_status
 from lagesbild.calc.periods import Period
-from lagesbild.org import scope
+from lagesbild.measurements.presenters import format_with_unit
+from lagesbild.org import audit, scope
 from lagesbild.org.models import OrgUnit
 from lagesbild.org.permissions import IMPROVEMENT_ROLES, PLAN_ROLES
-from lagesbild.measurements.presenters import format_with_unit
+from lagesbild.reports import tables
 
 from . import measured, presenters, selectors, services
 from .forms import (
@@ -226,7 +227,24 @@ def overdue(request):
     exact = unit is not None and request.GET.get("endast") == "1"
     actions = selectors.overdue_actions(request.user, today, unit, exact=exact)
     rows = [{"action": a, "days": (today - a.due_date).days} for a in actions]
+    if request.GET.get("format") == "xlsx":
+        return _xlsx("Försenade åtgärder", f"Försenade åtgärder {today:%Y-%m-%d}", [
+            tables.Column("Åtgärd", width=50), tables.Column("Enhet", width=30), tables.Column("Mått", width=40),
+            tables.Column("Ansvarig", width=24), tables.Column("Klar senast", "date"), tables.Column("Dagar sen", "int"),
+            tables.Column("Status")],
+            [[r["action"].title, r["action"].analysis.org_unit.name, r["action"].analysis.measure.title,
+              r["action"].owner_name, r["action"].due_date, r["days"], r["action"].get_status_display()] for r in rows],
+            f"forsenade-atgarder-{today:%Y-%m-%d}.xlsx", request)
     return render(request, "improvement/overdue.html", {"rows": rows, "unit": unit, "exact": exact, "today": today})
+
+
+def _xlsx(sheet_name: str, title: str, columns, rows, file_name: str, request) -> HttpResponse:
+    """A page's table as an Excel file (the same rows the page shows)."""
+    audit.record(request, "improvement.export", object_type="Table", object_id=sheet_name, rows=len(rows))
+    response = HttpResponse(tables.write_workbook([tables.Sheet(sheet_name, title, columns, rows)]),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
 
 
 # --- action plans ---------------------------------------------------------------------------
@@ -364,6 +382,16 @@ def gap_view(request):
         raise PermissionDenied("Du har ingen region att visa.")
     period = period or Period(date(year, 1, 1), "year")
     rows = selectors.gaps(request.user, region, year, period, today=today, include_enheter=include_enheter)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx("Luckor", f"Luckor i förbättringsarbetet – {region.name} {year}", [
+            tables.Column("Enhet", width=40), tables.Column("Typ"), tables.Column("Handlingsplan saknas"),
+            tables.Column("Plan", width=40), tables.Column("Mått ej uppnått utan analys", width=60),
+            tables.Column("Försenade åtgärder", "int")],
+            [[r.unit.name, r.unit.get_kind_display(), "ja" if r.lacks_plan else "nej",
+              r.plan.title if r.plan else r.plan_note,
+              "; ".join(m.title for m in r.missing_analysis) if r.off_target is not None else "okänt", r.overdue]
+             for r in rows],
+            f"luckor-{region.code}-{year}.xlsx", request)
     if not request.GET:
         form = GapFilterForm(initial={"enhet": region.code, "ar": year, "period": period.key}, regions=regions)
     return render(request, "improvement/gaps.html", {

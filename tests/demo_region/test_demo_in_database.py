@@ -79,3 +79,22 @@ def test_analyses_and_actions_on_the_off_target_measures(region):
     assert {"riskbedomning-70-24h", "trycksar-sjukhusforvarvade", "basala-hygienrutiner", "antibiotika-recept-1000",
             "hse-index"} <= analysed
     assert Action.objects.filter(analysis__org_unit=region).count() >= 10
+
+
+def test_gap_view_and_overdue_actions_export_to_excel(region, client, kalmar_user):
+    import io
+
+    import openpyxl
+
+    client.force_login(kalmar_user)
+    r = client.get("/forbattring/luckor/?enhet=08&ar=2025&period=2025&format=xlsx")
+    assert r.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    by_unit = {row[0]: row for row in rows[3:]}
+    # The third förvaltning has no plan of its own in the demo.
+    assert by_unit["Primärvårdsförvaltningen"][2] == "ja"
+    assert by_unit["Hälso- och sjukvårdsförvaltningen"][2] == "nej"
+    r = client.get("/forbattring/forsenade/?format=xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    overdue = [row for row in rows[3:] if row[0]]
+    assert len(overdue) >= 5 and all(row[5] > 0 for row in overdue)
