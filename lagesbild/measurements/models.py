@@ -24,8 +24,10 @@ class Observation(models.Model):
         PRELIMINARY = "preliminary", "Preliminär"
         FINAL = "final", "Slutlig"
 
-    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="observations")
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="observations")
+    # No single-column indexes on these two: the unique key leads with the measure and the
+    # roll-up index with the unit, and every extra index costs on a million-row import.
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="observations", db_index=False)
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="observations", db_index=False)
     period_start = models.DateField()
     granularity = models.CharField(max_length=10, choices=GRANULARITY_CHOICES, default=periods.MONTH)
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True, default="")
