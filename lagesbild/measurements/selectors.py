@@ -123,7 +123,7 @@ class MeasureStatus:
     last_year: Optional[Decimal]
     trend: Optional[str]
     series: list[tuple[Period, Optional[Decimal]]] = field(default_factory=list)
-    data_until: Optional[date] = None
+    data_until: Optional[date] = None  # the latest month with data within the dashboard's window
 
     @property
     def status_label(self) -> str:
@@ -139,21 +139,31 @@ class MeasureStatus:
 def measure_statuses(
     unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False, spark_months: int = 13
 ) -> list[MeasureStatus]:
-    """Value, target, status and trend for each measure at ``unit`` in ``period``.
+    """Value, target, status, trend, sparkline and data age for each measure at ``unit``.
 
-    Two grouped queries cover it: one for the period, the previous one and the same period
-    last year; one for the monthly sparkline.
+    One grouped query reads the months from the earliest period needed (the previous period,
+    the same period last year, the sparkline's first month) to the end of ``period``; Python
+    folds those few hundred sums into the periods. A second query fetches the targets.
     """
-    first = min(period.previous, period.same_last_year)
-    by_period = sums_by_period(unit, measures, first, period, as_of_today)
     last_month = Period.containing(period.end, periods.MONTH).previous
     spark_first = last_month.shift(-(spark_months - 1))
-    monthly = sums_by_period(unit, measures, spark_first, last_month, as_of_today)
+    start = min(period.previous.start, period.same_last_year.start, spark_first.start)
+    wanted = {period, period.previous, period.same_last_year}
+    by_period: dict[int, dict[Period, Sums]] = {m.id: defaultdict(Sums) for m in measures}
+    monthly: dict[int, dict[Period, Sums]] = {m.id: defaultdict(Sums) for m in measures}
+    data_until: dict[int, date] = {}
+    for row in _grouped(unit, by_period, start, period.end, as_of_today):
+        m_id, first_day, g = row["measure_id"], row["period_start"], row["granularity"]
+        if g in COMPATIBLE[period.granularity]:
+            p = Period.containing(first_day, period.granularity)
+            if p in wanted:
+                by_period[m_id][p].add(row["num"], row["den"], row["rows"])
+        if g == periods.MONTH and first_day >= spark_first.start:
+            monthly[m_id][Period(first_day, periods.MONTH)].add(row["num"], row["den"], row["rows"])
+        if first_day > data_until.get(m_id, date.min):
+            data_until[m_id] = first_day
     targets = effective_targets(unit, measures, period.start)
-    ages = dict(
-        Observation.objects.filter(subtree_q(unit, as_of_today), measure__in=measures, period_start__lt=period.end)
-        .values("measure_id").annotate(last=Max("period_start")).order_by().values_list("measure_id", "last")
-    )
+    months = periods.periods_between(spark_first, last_month)
     out = []
     for m in measures:
         sums = by_period[m.id][period]
@@ -162,9 +172,9 @@ def measure_statuses(
         ly = by_period[m.id][period.same_last_year].value(m)
         t = targets.get(m.id)
         s = st.status(value, t.comparator, t.value, t.warning_band) if t else (st.NO_DATA if value is None else None)
-        series = [(p, monthly[m.id][p].value(m)) for p in periods.periods_between(spark_first, last_month)]
+        series = [(p, monthly[m.id][p].value(m)) for p in months]
         out.append(MeasureStatus(m, period, value, sums, t, s, prev, ly, st.trend(value, prev, m.direction), series,
-                                 ages.get(m.id)))
+                                 data_until.get(m.id)))
     return out
 
 
