@@ -1,366 +1,124 @@
-"""`make bench` / `.venv/bin/python -m benchmarks`: run the survey benchmark, rewrite docs/benchmarks.md.
+"""`make bench` / `.venv/bin/python -m benchmarks [all|survey|rollup]`: run the benchmarks, rewrite docs/benchmarks.md.
 
-Options: --reps N (default 3), --no-profile, --no-write (print only), --output PATH.
-With DATABASE_URL set, the web import is measured on PostgreSQL too (in a throw-away
-test database); otherwise that part is skipped.
+Each benchmark rewrites only its own section of docs/benchmarks.md (between HTML comment
+markers), so running one leaves the other's figures as they are.
+
+survey  the survey engine and the web import (minutes). Options: --reps N (default 3), --no-profile.
+rollup  the national roll-up: region dashboard, import and roll-up SQL against hand-written SQL,
+        on PostgreSQL (DATABASE_URL, ≈30 million observations; takes a long while) and on SQLite
+        (one region). Options: --regions, --leaves, --months, --import-rows, --requests, --runs,
+        --no-postgres, --no-sqlite, --no-diagnostics, --from-json (re-render a saved run).
+
+Common: --no-write (print only), --output PATH. With DATABASE_URL set, the PostgreSQL parts run
+in child processes against throw-away databases on that server that are dropped afterwards;
+the database DATABASE_URL names is never written to.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
-import platform
-import sqlite3
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
-COMMAND = "make bench  # = .venv/bin/python -m benchmarks"
+from .report import COMMAND, DOC, ROOT, command_line, machine, write_section
 
 
-def _cpu_model() -> str:
+def _load() -> str | None:
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
+        return "%.2f / %.2f / %.2f" % os.getloadavg()
     except OSError:
-        pass
-    return platform.processor() or "unknown"
+        return None
 
 
-def _mem_total() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
-    return "unknown"
-
-
-def command_line() -> str:
-    """The command as run; DATABASE_URL (password masked) when PostgreSQL was measured too."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        return COMMAND
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password:
-        host = parts.hostname + (f":{parts.port}" if parts.port else "")
-        parts = parts._replace(netloc=f"{parts.username}:***@{host}")
-    return f"DATABASE_URL={urlunsplit(parts)} {COMMAND}"
-
-
-def machine() -> dict:
-    import django
-
-    try:
-        load = "%.2f / %.2f / %.2f" % os.getloadavg()
-    except OSError:
-        load = "unknown"
-    return {
-        "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "cpus": os.cpu_count(),
-        "cpu": _cpu_model(),
-        "memory": _mem_total(),
-        "platform": platform.platform(),
-        "django": django.get_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "load": load,
-    }
-
-
-def s(x: float | None) -> str:
-    return "–" if x is None else f"{x:.3f}" if x < 10 else f"{x:.2f}"
-
-
-def mb(x: int | None) -> str:
-    return "–" if x is None else f"{n_(round(x / 1024 / 1024))} MiB"
-
-
-def n_(x: int) -> str:
-    """10 000, not 10,000 (Swedish and SI style, unambiguous either way)."""
-    return f"{x:,}".replace(",", " ")
-
-
-def ratio(a: float, b: float) -> str:
-    return f"{a / b:.1f}×" if b else "–"
-
-
-def _steps(report: dict) -> dict[str, dict]:
-    out = {st["name"]: st for st in report["steps"]}
-    for web in report["web"]:
-        for st in web.get("steps", []):
-            out[st["name"]] = st
-    return out
-
-
-def render(report: dict, info: dict, when: dt.datetime, command: str = COMMAND) -> str:
-    d = report["data"]
-    steps = _steps(report)
-    memory = dict(report.get("memory", {}))
-    for web in report["web"]:
-        memory.update(web.get("memory", {}))
-    med = lambda name: steps[name]["median"]  # noqa: E731
-    L: list[str] = []
-    w = L.append
-
-    w("# Benchmarks: the survey engine and the web import")
-    w("")
-    w("_This file is rewritten by `make bench`; do not edit the numbers by hand._")
-    w("")
-    w(f"The question: how long does it take to compute {d['indicators']} indicators over "
-      f"{n_(d['respondents'])} respondents × {d['questions']} questions, and to import that file through the "
-      "web path – and how does that compare with a plain-Python baseline measured in the same run?")
-    w("")
-    w("## Run")
-    w("")
-    w("```")
-    w(command)
-    w("```")
-    w("")
-    w(f"- Date: {when.strftime('%Y-%m-%d %H:%M %Z').strip()}")
-    w(f"- Python: {info['python']}; Django {info['django']}; SQLite {info['sqlite']}")
-    w(f"- CPU: {info['cpu']}, {info['cpus']} CPUs (os.cpu_count); memory {info['memory']}")
-    w(f"- Platform: {info['platform']}")
-    w(f"- Load average at start (1/5/15 min): {info['load']} – other work on the machine affects the numbers")
-    w(f"- Repetitions per step: {report['reps']} (median and min reported); the whole run took "
-      f"{report['elapsed']:.0f} s")
-    w("")
-    w("## Input")
-    w("")
-    w(f"Generated deterministically by `benchmarks/survey_data.py` (seed {d['seed']}): a spec with "
-      f"{d['questions']} questions (Ja/Nej/Vet ej or a five-step scale) and {d['indicators']} indicators "
-      f"(single questions, all/any/not nested up to two levels, {d['strict']} with `missing: strict`) that "
-      f"together read {d['questions_read']} of the questions, and a `;`-separated UTF-8 CSV with "
-      f"{n_(d['respondents'])} respondents ({d['csv_bytes'] / 1e6:.1f} MB) with blanks (3 %), "
-      "\"Vet ej\" (6 %) and a few lower-case labels (\"ja\").")
-    w("")
-    w("## Results")
-    w("")
-    w("| Step | Median (s) | Min (s) | Peak RSS during step | Growth during step |")
-    w("|---|---:|---:|---:|---:|")
-    order = [st["name"] for st in report["steps"]]
-    for web in report["web"]:
-        order += [st["name"] for st in web.get("steps", [])]
-    for name in order:
-        st = steps[name]
-        m = memory.get(name)
-        w(f"| {name} | {s(st['median'])} | {s(st['min'])} | {mb(m and m['peak'])} | {mb(m and m['growth'])} |")
-    w("")
-    w(f"Peak RSS of the benchmark process: {mb(report.get('max_rss'))} (the larger of ru_maxrss and the "
-      "per-step peaks, since resetting the high-water mark also resets ru_maxrss). "
-      "Peak RSS per step is taken in the first repetition by resetting Linux's high-water mark "
-      "(`/proc/self/clear_refs`, `VmHWM`), so it costs no time; \"growth\" is the peak minus the RSS when "
-      "the step started.")
-    w("")
-
-    w("## Ratios against the baselines (medians)")
-    w("")
-    w("| Comparison | Lägesbild (s) | Baseline (s) | Ratio |")
-    w("|---|---:|---:|---:|")
-    pairs = [
-        ("engine total / baseline parse + compute", "engine: total (spec + read + validate + compute)", "baseline: parse + compute"),
-        ("engine.compute / baseline compute", "engine: engine.compute", "baseline: compute 20 indicators"),
-        ("read_table / csv.reader", "engine: read_table (CSV)", "baseline: csv parse"),
-    ]
-    for web in report["web"]:
-        if "steps" not in web:
-            continue
-        lab = web["label"]
-        b = f"baseline: csv + executemany INSERT [{lab}]"
-        pairs += [
-            (f"web import, first / csv + executemany ({lab})", f"web import, first (full write) [{lab}]", b),
-            (f"web import, unchanged / csv + executemany ({lab})", f"web import, same files again (unchanged) [{lab}]", b),
-        ]
-    for label, a, b in pairs:
-        w(f"| {label} | {s(med(a))} | {s(med(b))} | {ratio(med(a), med(b))} |")
-    w("")
-    w("The compute baseline (`baseline_compute` in `benchmarks/bench_survey.py`) is the simplest direct loop: "
-      "rows from `csv.reader`, the same rules compiled to closures doing Kleene logic (and strict mode), "
-      "`strip().casefold()` only on the cells a rule reads, no validation and no per-respondent explanations. "
-      f"Its numerators, n and excluded are asserted equal to the engine's for all {d['indicators']} indicators "
-      "on every repetition (the run aborts otherwise). The import baseline is `csv.reader` plus one "
-      "`executemany` INSERT of (respondent key, answers as JSON) into a fresh table in one transaction, "
-      "on the same database engine.")
-    w("")
-
-    pg = [web for web in report["web"] if web.get("label") == "PostgreSQL" or web.get("error")]
-    if report.get("postgres_skipped"):
-        w(f"PostgreSQL: skipped ({report['postgres_skipped']}). Set `DATABASE_URL` to measure the web import there "
-          "too; it runs in a child process against a throw-away test database (`test_lagesbild_bench_<pid>`) "
-          "that is created and dropped, never in the database the URL names.")
-        w("")
-    for web in pg:
-        if web.get("error"):
-            w(f"PostgreSQL: {web['error']}.")
-        else:
-            w(f"PostgreSQL server {web.get('server', '?')}; measured in a child process in a throw-away test database.")
-        w("")
-
-    sqlite_web = next((web for web in report["web"] if web.get("label") == "SQLite"), None)
-    if sqlite_web and sqlite_web.get("db_size"):
-        w(f"Size of the SQLite database file after the import: {mb(sqlite_web['db_size'])}.")
-        w("")
-
-    prof = report.get("profile")
-    if prof:
-        w(f"## Where engine.compute spends its time (cProfile, first {n_(prof['respondents'])} respondents)")
-        w("")
-        w("| Function | Calls | Own time (s) | Cumulative (s) | Share of own time |")
-        w("|---|---:|---:|---:|---:|")
-        for r in prof["top"]:
-            w(f"| `{r['function']}` | {n_(r['calls'])} | {r['tottime']:.3f} | {r['cumtime']:.3f} | {r['share']:.0%} |")
-        w("")
-
-    w("## Interpretation")
-    w("")
-    w(interpretation(report, steps, memory))
-    w("")
-    w("## Check: the indicator counts")
-    w("")
-    w("| Indicator | Numerator | n | Excluded |")
-    w("|---|---:|---:|---:|")
-    for iid, (num, n, exc) in report["counts"].items():
-        w(f"| {iid} | {num} | {n} | {exc} |")
-    w("")
-    w("The same seed gives the same file and so the same counts on every run and machine.")
-    w("")
-    return "\n".join(L)
-
-
-def interpretation(report: dict, steps: dict, memory: dict) -> str:
-    d = report["data"]
-    med = lambda name: steps[name]["median"]  # noqa: E731
-    total, base_total = med("engine: total (spec + read + validate + compute)"), med("baseline: parse + compute")
-    comp, base_comp = med("engine: engine.compute"), med("baseline: compute 20 indicators")
-    read, valid = med("engine: read_table (CSV)"), med("engine: responses.validate")
-    parts = [
-        f"The engine parses the spec, reads, validates and computes {d['indicators']} indicators over {n_(d['respondents'])} "
-        f"respondents × {d['questions']} questions in {total:.1f} s (median), {total / base_total:.0f}× the "
-        f"plain-Python baseline ({base_total:.2f} s). Of that, `engine.compute` takes {comp:.1f} s – "
-        f"{comp / base_comp:.0f}× the baseline's compute ({base_comp:.2f} s) – `read_table` {read:.1f} s and "
-        f"validation {valid:.1f} s."
-    ]
-    prof = report.get("profile") or {}
-    names = " ".join(r["function"] for r in prof.get("top", []))
-    why = []
-    if "facts_of" in names or "(norm)" in names:
-        why.append(
-            f"`facts_of` normalises (`norm`: split/join/casefold) all {d['questions']} answers of every "
-            f"respondent although the rules read only {d['questions_read']} questions"
-        )
-    if "rules.py" in names:
-        why.append(
-            "`rules.evaluate` builds a trace list and an `Evaluation` object per respondent and indicator and "
-            "walks the tree with isinstance tests and list-building `kleene_and`/`kleene_or`"
-        )
-    if "_reason" in names or "_shown" in names or "fromkeys" in names:
-        why.append(
-            "every outcome gets an `Outcome` with a formatted explanation string (`_reason`), also when only "
-            "the totals are needed"
-        )
-    if why:
-        parts.append("The profile shows why: " + "; ".join(why) + ".")
-    shares = prof.get("parts") or {}
-    if {"facts_of", "evaluate", "_reason"} <= set(shares):
-        pct = lambda k: f"{shares[k]:.0%}"  # noqa: E731
-        rest = 1 - shares["facts_of"] - shares["evaluate"] - shares["_reason"]
-        ev_s = shares["evaluate"] * comp
-        parts.append(
-            f"In the profile, normalising the answers (`facts_of`) is {pct('facts_of')} of `engine.compute`, "
-            f"the rule evaluation (`rules.evaluate`, trace included) {pct('evaluate')}, the explanation strings "
-            f"(`_reason`) {pct('_reason')} and the rest ({rest:.0%}) the per-respondent loop and the `Outcome` "
-            f"objects (cProfile inflates call-heavy code, so read these as rough shares). Scaled to the measured "
-            f"time, the rule evaluation alone (≈{ev_s:.1f} s) is ≈{ev_s / base_comp:.0f}× the baseline's whole "
-            "compute – the generic tree walk with a trace costs – but most of the gap is work beyond the totals: "
-            "normalising answers no rule reads and formatting an explanation for each of the "
-            f"{n_(d['respondents'] * d['indicators'])} outcomes. Outside compute, `read_table` (`clean()` on every "
-            f"cell) and `validate` (`norm()` on every answer) take {read + valid:.1f} s against "
-            f"{med('baseline: csv parse'):.2f} s for plain `csv.reader`; that is the price of located, "
-            "all-at-once error reports and is partly unavoidable."
-        )
-    for web in report["web"]:
-        if "steps" not in web:
-            continue
-        lab = web["label"]
-        full = med(f"web import, first (full write) [{lab}]")
-        same = med(f"web import, same files again (unchanged) [{lab}]")
-        page = med(f"results page GET after import [{lab}]")
-        base = med(f"baseline: csv + executemany INSERT [{lab}]")
-        text = (
-            f"The web import on {lab} takes {full:.1f} s the first time ({full / base:.1f}× csv + executemany, "
-            f"{base:.1f} s) and {same:.1f} s when the same files are uploaded again"
-        )
-        if same > 0.3 * full:
-            text += (
-                ": the 'unchanged' path reads and validates both files completely before it compares the "
-                "hashes, so it saves only the writes"
-            )
-        text += "."
-        if page > 1.0:
-            text += (
-                f" The results page the upload redirects to takes {page:.1f} s, because it loads every "
-                "respondent from the database and recomputes all indicators (with explanations) on each view."
-            )
-        diag = steps.get("diagnostic, 1 run: web import, first, answers field opted out of UNNEST [PostgreSQL]")
-        if lab == "PostgreSQL" and diag:
-            quotes = 4 * d["questions"] * d["respondents"]
-            text += (
-                f" Most of the first import's time on PostgreSQL goes to the insert: Django 5.2's `bulk_create` "
-                "sends the rows as `INSERT … SELECT * FROM UNNEST(%s::jsonb[], …)`, and psycopg builds the "
-                "text-format `jsonb[]` array in Python, escaping every double quote of every answers JSON with "
-                f"`re.sub` (about 4 per answer, ≈{n_(quotes)} here). The diagnostic run with the answers field "
-                f"opted out of UNNEST (a `get_placeholder` on the field, in memory only) took {diag['median']:.1f} s "
-                f"instead of {full:.1f} s."
-            )
-        parts.append(text)
-    m = memory.get("web import, first (full write) [SQLite]")
-    if m:
-        parts.append(
-            f"The first import grows the process by about {mb(m['growth'])} for a {d['csv_bytes'] / 1e6:.0f} MB "
-            "file: the file is held in memory several times over (uploaded bytes, decoded text, the table's "
-            "rows, the respondents' answer dicts, the model instances)."
-        )
-    return "\n\n".join(parts)
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    ap.add_argument("--reps", type=int, default=3, help="repetitions per step (default 3)")
-    ap.add_argument("--no-profile", action="store_true", help="skip the cProfile pass over engine.compute")
-    ap.add_argument("--no-write", action="store_true", help="print the report, do not rewrite docs/benchmarks.md")
-    ap.add_argument("--output", type=Path, default=DOC, help="where to write the report")
-    args = ap.parse_args(argv)
-    if args.reps < 1:
-        ap.error("--reps must be at least 1")
-
-    os.chdir(ROOT)
-    from . import bench_survey
+def run_survey(args, command: str, output: Path) -> int:
+    from . import bench_survey, survey_report
 
     when = dt.datetime.now().astimezone()
-    load_before = None
-    try:
-        load_before = os.getloadavg()
-    except OSError:
-        pass
-    command = command_line()  # before the run: the SQLite part takes DATABASE_URL out of the environment
+    load_before = _load()
     report = bench_survey.run(reps=args.reps, profile=not args.no_profile)
     info = machine()
     if load_before is not None:
-        info["load"] = "%.2f / %.2f / %.2f" % load_before
-    text = render(report, info, when, command)
-    if args.no_write:
-        print(text)
+        info["load"] = load_before
+    text = survey_report.render(report, info, when, command)
+    return _emit("survey", text, args, output)
+
+
+def run_rollup(args, command: str, output: Path, env: dict) -> int:
+    from . import bench_rollup, rollup_report
+
+    if args.from_json:
+        saved = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
+        report, info, when, command = saved["report"], saved["info"], dt.datetime.fromisoformat(saved["when"]), saved["command"]
     else:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
-        print(text)
-        print(f"\nwrote {args.output}", file=sys.stderr)
+        cfg = bench_rollup.Config(
+            regions=args.regions, leaves=args.leaves, months=args.months, import_rows=args.import_rows,
+            sqlite_import_rows=args.sqlite_import_rows or args.import_rows, requests=args.requests, runs=args.runs,
+            postgres=not args.no_postgres, sqlite=not args.no_sqlite, diagnostics=not args.no_diagnostics,
+        )
+        when = dt.datetime.now().astimezone()
+        load_before = _load()
+        report = bench_rollup.run(cfg, env)
+        info = machine()
+        info["load"] = load_before or info["load"]
+        info["load_after"] = _load() or "unknown"
+        bench_rollup.OUT.mkdir(parents=True, exist_ok=True)
+        (bench_rollup.OUT / "report.json").write_text(json.dumps(
+            {"report": report, "info": info, "when": when.isoformat(), "command": command}, default=str, indent=1),
+            encoding="utf-8")
+    text = rollup_report.render(report, info, when, command)
+    return _emit("rollup", text, args, output)
+
+
+def _emit(name: str, text: str, args, output: Path) -> int:
+    print(text)
+    if not args.no_write:
+        write_section(name, text, output)
+        print(f"\nwrote the {name} section of {output}", file=sys.stderr)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
+    ap.add_argument("which", nargs="?", choices=("all", "survey", "rollup"), default="all")
+    ap.add_argument("--no-write", action="store_true", help="print the section(s), do not rewrite docs/benchmarks.md")
+    ap.add_argument("--output", type=Path, default=DOC, help="the results file (default docs/benchmarks.md)")
+    g = ap.add_argument_group("survey")
+    g.add_argument("--reps", type=int, default=3, help="repetitions per step (default 3)")
+    g.add_argument("--no-profile", action="store_true", help="skip the cProfile pass over engine.compute")
+    g = ap.add_argument_group("rollup")
+    g.add_argument("--regions", type=int, default=21, help="regions with data on PostgreSQL (default 21)")
+    g.add_argument("--leaves", type=int, default=200, help="leaf units per region (default 200)")
+    g.add_argument("--months", type=int, default=120, help="months of data ending 2025-12 (default 120)")
+    g.add_argument("--import-rows", type=int, default=1_000_000, help="rows in the import file (default 1 000 000)")
+    g.add_argument("--sqlite-import-rows", type=int, default=None, help="rows in the SQLite import file (default: --import-rows)")
+    g.add_argument("--requests", type=int, default=50, help="timed dashboard requests (default 50)")
+    g.add_argument("--runs", type=int, default=10, help="timed runs per roll-up query and baseline (default 10)")
+    g.add_argument("--no-postgres", action="store_true")
+    g.add_argument("--no-sqlite", action="store_true")
+    g.add_argument("--no-diagnostics", action="store_true", help="skip the what-if index run on PostgreSQL")
+    g.add_argument("--from-json", help="re-render a saved run (benchmarks/out/rollup/report.json) instead of running")
+    args = ap.parse_args(argv)
+    if args.reps < 1 or args.runs < 1 or args.requests < 1:
+        ap.error("--reps, --runs and --requests must be at least 1")
+
+    os.chdir(ROOT)
+    env = dict(os.environ)  # the survey's SQLite part changes os.environ; the roll-up children get this
+    extra = " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if a not in ("all", "survey", "rollup"))
+    if args.which == "all":
+        base = COMMAND if not extra else f".venv/bin/python -m benchmarks {extra}"
+    else:
+        base = f".venv/bin/python -m benchmarks {args.which}" + (f" {extra}" if extra else "")
+    command = command_line(base)  # before the run: the survey's SQLite part takes DATABASE_URL out of the environment
+    status = 0
+    if args.which in ("all", "survey"):
+        status |= run_survey(args, command, args.output)
+    if args.which in ("all", "rollup"):
+        status |= run_rollup(args, command, args.output, env)
+    return status
 
 
 if __name__ == "__main__":
