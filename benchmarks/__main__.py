@@ -68,7 +68,9 @@ def run_rollup(args, command: str, output: Path, env: dict) -> int:
         (bench_rollup.OUT / "report.json").write_text(json.dumps(
             {"report": report, "info": info, "when": when.isoformat(), "command": command}, default=str, indent=1),
             encoding="utf-8")
-    text = rollup_report.render(report, info, when, command)
+        rollup_report.append_history(bench_rollup.OUT.parent / "rollup-history.jsonl", report, info, when)
+    history = rollup_report.read_history(bench_rollup.OUT.parent / "rollup-history.jsonl")
+    text = rollup_report.render(report, info, when, command, history)
     return _emit("rollup", text, args, output)
 
 

@@ -739,6 +739,9 @@ def _import_file(world: World, rows: int, year: int) -> tuple[bytes, int]:
     return rollup_data.import_csv(values, [(n, code) for n, _, code in world.leaves], world.measure_codes, year, rows)
 
 
+CSV_ONLY = "for comparison: csv.reader alone"
+
+
 def import_phases(data: bytes, name: str, user) -> dict:
     """The service's validation steps on their own (the same functions, the same file)."""
     from lagesbild.ingest.tabular import read_table
@@ -757,6 +760,11 @@ def import_phases(data: bytes, name: str, user) -> dict:
     t = time.perf_counter()
     services._check_scope(table, rows, units, user, lambda r: r.unit_code)
     out["scope check (_check_scope)"] = time.perf_counter() - t
+    del table, rows
+    t = time.perf_counter()
+    plain = list(csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=";"))
+    out[CSV_ONLY] = time.perf_counter() - t
+    del plain
     return out
 
 
@@ -912,23 +920,55 @@ def _set(sql: str) -> None:
         cur.execute(sql)
 
 
+COVERING_INDEX = ("observation_bench_unit_period_cover",
+                  "CREATE INDEX observation_bench_unit_period_cover ON measurements_observation "
+                  "(org_unit_id, period_start, measure_id) INCLUDE (granularity, numerator, denominator)")
+
+
+def _scenario(world: World, cfg: Config, name: str, tag: str) -> dict:
+    sc = {"name": name, "dashboard": dashboard(world, cfg), "breakdown": dashboard_breakdown(world, cfg),
+          "measure_statuses": measure_statuses_alone(world, cfg)}
+    sc["region_plans"] = region_plans(world, sc["dashboard"], tag=tag)
+    sc["rollup"] = [
+        {"name": r["name"], "app": r["variants"][0]["median"], "baseline": min(v["median"] for v in r["variants"][1:]),
+         "baseline_name": r["baseline"], "ratio": r["ratio"], "access": r["variants"][0]["plan"].get("access", []),
+         "cost": r["variants"][0]["plan"].get("cost")}
+        for r in compare(world, cfg, lambda n: "measure_statuses" in n, tag=tag) if not r.get("skipped")]
+    return sc
+
+
 def diagnostics(world: World, cfg: Config) -> dict:
-    """What-if, after the main measurements and before the import: the dashboard with JIT off for the
-    benchmark's session (undone after)."""
-    fewer = Config(**{**asdict(cfg), "requests": max(20, cfg.requests // 2)})
+    """What-if, after the main measurements and before the import, each step on top of the one before and all
+    undone afterwards: (1) JIT off for the benchmark's session, (2) also random_page_cost = 1.1 (the usual value
+    when the data is in memory or on SSD), (3) also a covering index the application does not have."""
+    from django.db import connection
+
+    fewer = Config(**{**asdict(cfg), "requests": max(21, cfg.requests // 2), "runs": max(5, cfg.runs // 2)})
     out: dict = {"scenarios": []}
     _set("SET jit = off")
     try:
-        scenario = {"name": "jit = off (session)", "dashboard": dashboard(world, fewer),
-                    "breakdown": dashboard_breakdown(world, fewer), "measure_statuses": measure_statuses_alone(world, fewer)}
-        scenario["region_plans"] = region_plans(world, scenario["dashboard"], tag="-jitoff")
-        scenario["rollup"] = [
-            {"name": r["name"], "app": r["variants"][0]["median"], "baseline": min(v["median"] for v in r["variants"][1:]),
-             "baseline_name": r["baseline"], "ratio": r["ratio"], "access": r["variants"][0]["plan"].get("access", [])}
-            for r in compare(world, fewer, lambda name: "measure_statuses" in name, tag="-jitoff") if not r.get("skipped")]
-        out["scenarios"].append(scenario)
+        out["scenarios"].append(_scenario(world, fewer, "jit = off (session)", "-jitoff"))
+        _set("SET random_page_cost = 1.1")
+        out["scenarios"].append(_scenario(world, fewer, "jit = off, random_page_cost = 1.1", "-rpc"))
+        name, ddl = COVERING_INDEX
+        raw = connection.connection
+        with raw.cursor() as cur:
+            cur.execute("SET maintenance_work_mem = '1GB'")
+            t = time.perf_counter()
+            cur.execute(ddl)
+            cur.execute("ANALYZE measurements_observation")
+            cur.execute("SELECT pg_relation_size(%s::regclass)", (name,))
+            out["index"] = {"name": name, "ddl": ddl, "seconds": time.perf_counter() - t, "bytes": cur.fetchone()[0]}
+            cur.execute("RESET maintenance_work_mem")
+        try:
+            out["scenarios"].append(_scenario(world, fewer, "jit = off, random_page_cost = 1.1, covering index", "-cover"))
+        finally:
+            with raw.cursor() as cur:
+                cur.execute(f'DROP INDEX IF EXISTS "{name}"')
+                cur.execute("ANALYZE measurements_observation")
     finally:
         _set("RESET jit")
+        _set("RESET random_page_cost")
     return out
 
 
@@ -1066,6 +1106,7 @@ def _run_child(kind: str, cfg: Config, env: dict) -> dict:
             except Exception as exc:
                 log(f"postgresql: could not check for a leftover database: {exc}")
     if proc.returncode != 0:
+        log(f"{kind}: the child process ended with exit status {proc.returncode}")
         return {"vendor": kind, "error": f"the {kind} run failed (exit {proc.returncode}); see the log above"}
     return json.loads(stdout.strip().splitlines()[-1])
 

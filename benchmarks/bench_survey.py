@@ -575,6 +575,7 @@ def postgres_child(reps: int) -> dict:
 
 def run_postgres(reps: int, url: str) -> dict:
     env = dict(os.environ, DATABASE_URL=url)
+    env.pop("LAGESBILD_VAR_DIR", None)  # the SQLite part's temporary folder is gone by now; settings would recreate it
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench_survey", "--postgres-child", str(reps)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=900,
