@@ -20,6 +20,7 @@ from lagesbild.calc import periods, ratio, status as st
 from lagesbild.calc.periods import Period
 from lagesbild.catalogue.models import Measure
 from lagesbild.org.models import OrgUnit
+from lagesbild.org.selectors import subtree_q  # noqa: F401 (also used by measurements.api)
 
 from .models import Observation, Target
 
@@ -30,12 +31,6 @@ COMPATIBLE = {
     periods.TERTIAL: (periods.MONTH, periods.TERTIAL),
     periods.YEAR: periods.GRANULARITIES,
 }
-
-
-def subtree_q(unit: OrgUnit, as_of_today: bool = False, field: str = "org_unit") -> Q:
-    """Observations of the unit's subtree: as the organisation was (path) or mapped onto today's."""
-    column = "current_path" if as_of_today else "path"
-    return Q(**{f"{field}__{column}__startswith": unit.path})
 
 
 @dataclass
