@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--runs", type=int, default=10, help="timed runs per roll-up query and baseline (default 10)")
     g.add_argument("--no-postgres", action="store_true")
     g.add_argument("--no-sqlite", action="store_true")
-    g.add_argument("--no-diagnostics", action="store_true", help="skip the what-if index run on PostgreSQL")
+    g.add_argument("--no-diagnostics", action="store_true", help="skip the what-if run with PostgreSQL's default settings")
     g.add_argument("--from-json", help="re-render a saved run (benchmarks/out/rollup/report.json) instead of running")
     args = ap.parse_args(argv)
     if args.reps < 1 or args.runs < 1 or args.requests < 1:

@@ -342,6 +342,9 @@ def load_postgres(world: World, cfg: Config) -> dict:
                      "max_parallel_workers_per_gather", "server_version"):
             cur.execute(f"SHOW {name}")
             settings[name] = cur.fetchone()[0]
+        # Which of them the application's connection set (LAGESBILD_PG_OPTIONS), not the server.
+        cur.execute("SELECT name FROM pg_settings WHERE source = 'client' ORDER BY name")
+        settings["set_by_application"] = [r[0] for r in cur.fetchall()]
         cur.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
         settings["collation"] = cur.fetchone()[0]
     out["total_seconds"] = time.perf_counter() - t0
@@ -920,11 +923,6 @@ def _set(sql: str) -> None:
         cur.execute(sql)
 
 
-COVERING_INDEX = ("observation_bench_unit_period_cover",
-                  "CREATE INDEX observation_bench_unit_period_cover ON measurements_observation "
-                  "(org_unit_id, period_start, measure_id) INCLUDE (granularity, numerator, denominator)")
-
-
 def _scenario(world: World, cfg: Config, name: str, tag: str) -> dict:
     sc = {"name": name, "dashboard": dashboard(world, cfg), "breakdown": dashboard_breakdown(world, cfg),
           "measure_statuses": measure_statuses_alone(world, cfg)}
@@ -932,42 +930,29 @@ def _scenario(world: World, cfg: Config, name: str, tag: str) -> dict:
     sc["rollup"] = [
         {"name": r["name"], "app": r["variants"][0]["median"], "baseline": min(v["median"] for v in r["variants"][1:]),
          "baseline_name": r["baseline"], "ratio": r["ratio"], "access": r["variants"][0]["plan"].get("access", []),
-         "cost": r["variants"][0]["plan"].get("cost")}
+         "cost": r["variants"][0]["plan"].get("cost"), "jit": r["variants"][0]["plan"].get("jit")}
         for r in compare(world, cfg, lambda n: "measure_statuses" in n, tag=tag) if not r.get("skipped")]
     return sc
 
 
-def diagnostics(world: World, cfg: Config) -> dict:
-    """What-if, after the main measurements and before the import, each step on top of the one before and all
-    undone afterwards: (1) JIT off for the benchmark's session, (2) also random_page_cost = 1.1 (the usual value
-    when the data is in memory or on SSD), (3) also a covering index the application does not have."""
-    from django.db import connection
+JIT_ON = "jit = on (PostgreSQL's default)"
+SERVER_DEFAULTS = "jit = on, random_page_cost = 4 (PostgreSQL's defaults)"
 
+
+def diagnostics(world: World, cfg: Config) -> dict:
+    """What-if, after the main measurements and before the import: the application's session settings
+    (lagesbild/settings.py: jit = off, random_page_cost = 1.1) undone one at a time on the benchmark's
+    connection, each on top of the one before, and reset afterwards: (1) jit = on, (2) also
+    random_page_cost = 4 – PostgreSQL's defaults."""
     fewer = Config(**{**asdict(cfg), "requests": max(21, cfg.requests // 2), "runs": max(5, cfg.runs // 2)})
     out: dict = {"scenarios": []}
-    _set("SET jit = off")
     try:
-        out["scenarios"].append(_scenario(world, fewer, "jit = off (session)", "-jitoff"))
-        _set("SET random_page_cost = 1.1")
-        out["scenarios"].append(_scenario(world, fewer, "jit = off, random_page_cost = 1.1", "-rpc"))
-        name, ddl = COVERING_INDEX
-        raw = connection.connection
-        with raw.cursor() as cur:
-            cur.execute("SET maintenance_work_mem = '1GB'")
-            t = time.perf_counter()
-            cur.execute(ddl)
-            cur.execute("ANALYZE measurements_observation")
-            cur.execute("SELECT pg_relation_size(%s::regclass)", (name,))
-            out["index"] = {"name": name, "ddl": ddl, "seconds": time.perf_counter() - t, "bytes": cur.fetchone()[0]}
-            cur.execute("RESET maintenance_work_mem")
-        try:
-            out["scenarios"].append(_scenario(world, fewer, "jit = off, random_page_cost = 1.1, covering index", "-cover"))
-        finally:
-            with raw.cursor() as cur:
-                cur.execute(f'DROP INDEX IF EXISTS "{name}"')
-                cur.execute("ANALYZE measurements_observation")
+        _set("SET jit = on")
+        out["scenarios"].append(_scenario(world, fewer, JIT_ON, "-jiton"))
+        _set("SET random_page_cost = 4")
+        out["scenarios"].append(_scenario(world, fewer, SERVER_DEFAULTS, "-defaults"))
     finally:
-        _set("RESET jit")
+        _set("RESET jit")  # back to the values the connection started with
         _set("RESET random_page_cost")
     return out
 
@@ -976,7 +961,8 @@ def diagnostics(world: World, cfg: Config) -> dict:
 
 
 CODE = ("lagesbild/measurements/selectors.py", "lagesbild/measurements/views.py", "lagesbild/measurements/services.py",
-        "lagesbild/measurements/importers.py", "lagesbild/measurements/models.py", "lagesbild/ingest/tabular.py")
+        "lagesbild/measurements/importers.py", "lagesbild/measurements/models.py", "lagesbild/ingest/tabular.py",
+        "lagesbild/settings.py")
 
 
 def code_fingerprint() -> dict[str, str]:

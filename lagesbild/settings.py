@@ -95,6 +95,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("LAGESBILD_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Session settings for the application's connections. The roll-ups are short index scans over
+    # data that lives in memory: JIT-compiling them costs more than it saves (about 120 ms per
+    # dashboard at 30 M observations), and the default random_page_cost = 4 (spinning disks) makes
+    # the planner pick a parallel full scan for some regions (docs/benchmarks.md). Set
+    # LAGESBILD_PG_OPTIONS to change them, or to an empty value to use the server's own settings
+    # (needed behind a pooler that refuses startup options, e.g. PgBouncer in transaction mode).
+    pg_options = os.environ.get("LAGESBILD_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1").strip()
+    if pg_options:
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", pg_options)
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Iterable, Sequence
 
 from .errors import InputError
 
@@ -102,10 +103,9 @@ def read_table(data: bytes, file: str, keep_lines: bool = False) -> Table:
     delimiter = sniff_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        raw = list(reader)
+        return _table(file, reader, encoding, delimiter, keep_lines)
     except csv.Error as exc:
         raise InputError.one(file, f"CSV-filen går inte att tolka: {exc}", row=reader.line_num) from None
-    return _table(file, raw, encoding, delimiter, keep_lines)
 
 
 def read_path(path: str | Path) -> Table:
@@ -125,39 +125,53 @@ def _read_xlsx(data: bytes, file: str, keep_lines: bool = False) -> Table:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError.one(file, f"Excel-filen går inte att öppna: {exc}") from None
     try:
-        ws = wb.worksheets[0]
-        raw = [list(r) for r in ws.iter_rows(values_only=True)]
+        return _table(file, wb.worksheets[0].iter_rows(values_only=True), "xlsx", "", keep_lines)
     finally:
         wb.close()
-    return _table(file, raw, "xlsx", "", keep_lines)
 
 
-def _table(file: str, raw: list[list[object]], encoding: str, delimiter: str, keep_lines: bool = False) -> Table:
-    cleaned: dict[object, str] = {}  # cells repeat a lot (codes, periods, labels): clean each once
+class _Cleaned(dict):
+    """Cells repeat a lot (codes, periods, labels): clean each distinct value once."""
 
-    def cell(v):
+    def __init__(self, keep_lines: bool) -> None:
+        super().__init__()
+        self.keep_lines = keep_lines
+
+    def __missing__(self, value: object) -> str:
+        self[value] = text = clean(value, self.keep_lines)
+        return text
+
+
+def _table(file: str, raw: Iterable[Sequence[object]], encoding: str, delimiter: str,
+           keep_lines: bool = False) -> Table:
+    """One pass over the raw rows: clean every cell, skip blank lines, pad short rows, refuse
+    values beyond the header's last column. Row numbers count records as a person sees them."""
+    cleaned = _Cleaned(keep_lines)
+    lookup = cleaned.__getitem__
+    header: list[str] | None = None
+    header_no = width = 0
+    body: list[tuple[int, list[str]]] = []
+    for i, r in enumerate(raw, start=1):
         try:
-            return cleaned[v]
-        except KeyError:
-            cleaned[v] = c = clean(v, keep_lines)
-            return c
-        except TypeError:  # unhashable, never from csv or openpyxl, but be safe
-            return clean(v, keep_lines)
-
-    rows = [(i, [cell(v) for v in r]) for i, r in enumerate(raw, start=1)]
-    rows = [(i, r) for i, r in rows if any(r)]  # blank lines are not rows
-    if not rows:
+            row = list(map(lookup, r))
+        except TypeError:  # an unhashable cell, never from csv or openpyxl, but be safe
+            row = [clean(v, keep_lines) for v in r]
+        if not any(row):  # blank lines are not rows
+            continue
+        if header is None:
+            while row and not row[-1]:
+                row.pop()
+            header, header_no, width = row, i, len(row)
+            continue
+        n = len(row)
+        if n > width:
+            extra = [v for v in row[width:] if v]
+            if extra:
+                raise InputError.one(file, f"raden har fler värden ({n}) än rubrikraden ({width})", row=i, value=extra[0])
+            del row[width:]
+        elif n < width:
+            row.extend([""] * (width - n))
+        body.append((i, row))
+    if header is None:
         raise InputError.one(file, "filen är tom")
-    header_no, header = rows[0]
-    while header and not header[-1]:
-        header.pop()
-    width = len(header)
-    body = []
-    for i, r in rows[1:]:
-        extra = [v for v in r[width:] if v]
-        if extra:
-            raise InputError.one(
-                file, f"raden har fler värden ({len(r)}) än rubrikraden ({width})", row=i, value=extra[0]
-            )
-        body.append((i, (r + [""] * width)[:width]))
     return Table(file, header, body, encoding, delimiter, header_no)

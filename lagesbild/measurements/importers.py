@@ -100,8 +100,8 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
     unit_of = _Memo(lambda t: units.get(t.casefold()))
     period_of = _Memo(Period.parse)
 
-    def outside(pair):
-        unit, period = pair
+    def outside(codes):  # keyed on the two texts: hashing them is cheaper than hashing a model and a Period
+        unit, period = unit_of[codes[0]], period_of[codes[1]]
         last_day = date.fromordinal(period.end.toordinal() - 1)
         return (unit.valid_from and last_day < unit.valid_from) or (unit.valid_to and period.start > unit.valid_to)
 
@@ -120,7 +120,7 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
         if isinstance(period, ValueError):
             bad.append(("period", str(period), ptext))
             period = None
-        if unit is not None and period is not None and outside_of[(unit, period)]:
+        if unit is not None and period is not None and outside_of[(ucode, ptext)]:
             bad.append(("period", f"perioden ligger utanför enhetens giltighetstid "
                                   f"({unit.valid_from or '…'}–{unit.valid_to or '…'})", ptext))
         sex_text = values[i_sex] if i_sex is not None else ""
@@ -152,8 +152,7 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
                 problems.add(f, message, row=row_no, column=col.get(c, c), value=value)
             continue
         age = values[i_age] if i_age is not None else ""
-        r = ObservationRow(row_no, measure.code, unit.code, period, sex, age, num, den, status)
-        key = r.key
+        key = (measure.code, unit.code, period.start, period.granularity, sex, age)  # ObservationRow.key
         if key in seen:
             problems.add(f, f"samma mått, enhet, period, kön och åldersgrupp finns redan på rad {seen[key]}",
                          row=row_no, column=col["period"], value=ptext)
@@ -164,7 +163,7 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
             problems.add(f, "både totalrad och uppdelade rader (kön/åldersgrupp) för samma mått, enhet och period "
                          "skulle räknas dubbelt", row=row_no, column=col["period"], value=ptext)
             continue
-        out.append(r)
+        out.append(ObservationRow(row_no, measure.code, unit.code, period, sex, age, num, den, status))
     if not table.rows:
         problems.add(f, "filen har rubrikrad men inga observationer", row=1)
     problems.raise_if_any()

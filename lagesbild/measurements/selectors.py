@@ -59,7 +59,7 @@ def _grouped(unit: OrgUnit, measure_ids: Iterable[int], start: date, end: date, 
         qs = qs.filter(sex=sex)
     return (
         qs.values("measure_id", "period_start", "granularity")
-        .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("id"))
+        .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("*"))
         .order_by()
     )
 
@@ -202,7 +202,7 @@ def child_values(unit: OrgUnit, measure: Measure, period: Period, as_of_today: b
         .exclude(**{column: unit.path})
         .annotate(child=child)
         .values("child")
-        .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("id"))
+        .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("*"))
         .order_by()
     )
     out = []
@@ -230,7 +230,7 @@ def sex_split(measure: Measure, unit: OrgUnit, period: Period, as_of_today: bool
         Observation.objects.filter(subtree_q(unit, as_of_today), measure=measure, sex__in=["K", "M"],
                                    period_start__gte=period.start, period_start__lt=period.end,
                                    granularity__in=COMPATIBLE[period.granularity])
-        .values("sex").annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("id")).order_by()
+        .values("sex").annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("*")).order_by()
     )
     out = {}
     for r in rows:
@@ -255,7 +255,7 @@ def reference_values(measures: list[Measure], ref_unit: OrgUnit, period: Period)
     rows = (
         ReferenceObservation.objects.filter(org_unit=ref_unit, measure__in=measures, period_start__gte=period.start,
                                             period_start__lt=period.end, granularity__in=COMPATIBLE[period.granularity])
-        .values("measure_id").annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("id")).order_by()
+        .values("measure_id").annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("*")).order_by()
     )
     for r in rows:
         sums[r["measure_id"]].add(r["num"], r["den"], r["rows"])
@@ -292,7 +292,7 @@ def children_status_counts(unit: OrgUnit, measures: list[Measure], period: Perio
         .exclude(**{column: unit.path})
         .annotate(child=child)
         .values("child", "measure_id")
-        .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("id"))
+        .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("*"))
         .order_by()
     )
     by_id = {m.id: m for m in measures}

@@ -41,6 +41,28 @@ def test_short_rows_are_padded_and_long_rows_refused():
     assert (p.file, p.row, p.value) == ("x.csv", 2, "3")
 
 
+def test_trailing_blank_cells_are_dropped_from_header_and_rows():
+    """Excel writes a ';' for every column it ever touched: blank cells past the header are no data."""
+    t = read_table(b"a;b;;\r\n1;2;;\r\n3;4; ;\r\n", "x.csv")
+    assert t.header == ["a", "b"]
+    assert t.rows == [(2, ["1", "2"]), (3, ["3", "4"])]
+
+
+def test_repeated_values_are_cleaned_alike_and_rows_do_not_share_lists():
+    t = read_table(b"a;b\r\n x ; 1 234 \r\nx;1 234\r\n", "x.csv")
+    assert t.rows == [(2, ["x", "1 234"]), (3, ["x", "1 234"])]
+    t.rows[0][1][0] = "changed"
+    assert t.rows[1][1][0] == "x"
+
+
+def test_csv_the_reader_refuses_is_a_located_error():
+    with pytest.raises(InputError) as exc:
+        read_table(b"a;b\r\n1;2\r\n" + b"x" * 200_000 + b";4\r\n", "x.csv")
+    p = exc.value.problems[0]
+    assert (p.file, p.row) == ("x.csv", 3)
+    assert "går inte att tolka" in p.message
+
+
 @pytest.mark.parametrize("data", [b"", b"   \r\n\r\n", b";;\r\n;;\r\n"])
 def test_empty_file_is_an_error(data):
     with pytest.raises(InputError, match="filen är tom"):
