@@ -87,14 +87,16 @@ def value_for(measure: Measure, unit: OrgUnit, period: Period, as_of_today: bool
 def effective_targets(unit: OrgUnit, measures: Iterable[Measure], on: date) -> dict[int, Target]:
     """The target that holds for each measure at ``unit`` on a date: the one set nearest above."""
     prefixes = ancestor_paths(unit)
+    by_id = {m.id: m for m in measures}
     qs = (
-        Target.objects.filter(measure__in=list(measures), org_unit__path__in=prefixes)
+        Target.objects.filter(measure__in=list(by_id), org_unit__path__in=prefixes)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .select_related("org_unit", "measure")
+        .select_related("org_unit")
     )
     best: dict[int, Target] = {}
     for t in qs:
+        t.measure = by_id[t.measure_id]  # the caller's instances: no second copy of the catalogue
         current = best.get(t.measure_id)
         if current is None or t.org_unit.depth > current.org_unit.depth:
             best[t.measure_id] = t
@@ -303,12 +305,15 @@ def children_status_counts(unit: OrgUnit, measures: list[Measure], period: Perio
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
         .select_related("org_unit")
     )
+    targets_of: dict[int, list[Target]] = defaultdict(list)
+    for t in targets:
+        targets_of[t.measure_id].append(t)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
         m = by_id[r["measure_id"]]
         s = Sums()
         s.add(r["num"], r["den"], r["rows"])
-        candidates = [t for t in targets if t.measure_id == m.id and r["child"].startswith(t.org_unit.path)]
+        candidates = [t for t in targets_of[m.id] if r["child"].startswith(t.org_unit.path)]
         t = max(candidates, key=lambda t: t.org_unit.depth, default=None)
         result = st.status(s.value(m), t.comparator, t.value, t.warning_band) if t else None
         counts[r["child"]][result or "utan_mal"] += 1
