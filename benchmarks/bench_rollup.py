@@ -145,13 +145,15 @@ def plan_summary(vendor: str, plan: str) -> dict:
     for line in plan.splitlines():
         text = line.strip().lstrip("->").strip()
         if vendor == "postgresql":
-            if " on measurements_observation" in text or "on measurements_observation" in text:
+            if "on measurements_observation" in text or "on measurements_subtreesum" in text:
                 node = text.split("  (")[0]
                 node = node.replace(" on measurements_observation o", "").replace(" on measurements_observation", "")
+                node = node.replace(" on measurements_subtreesum", " (subtree sums)")
                 if node not in seen:
                     seen.add(node)
                     access.append(node)
-        elif "measurements_observation" in text or " o USING" in text or text.endswith(" o"):
+        elif "measurements_observation" in text or "measurements_subtreesum" in text or " o USING" in text \
+                or text.endswith(" o"):
             node = text.split(" ", 3)[-1] if text[0].isdigit() else text
             if node not in seen:
                 seen.add(node)
@@ -327,6 +329,7 @@ def load_postgres(world: World, cfg: Config) -> dict:
             what = "UNIQUE" if kind == "u" else "FOREIGN KEY (validated)"
             out["steps"].append({"name": f"ADD CONSTRAINT {name} ({what})", "seconds": time.perf_counter() - t})
             log(f"postgresql: {name} in {out['steps'][-1]['seconds']:.0f}s")
+        out["steps"].append(_rebuild_sums())
         t = time.perf_counter()
         cur.execute("ANALYZE")
         out["steps"].append({"name": "ANALYZE (whole database)", "seconds": time.perf_counter() - t})
@@ -350,6 +353,20 @@ def load_postgres(world: World, cfg: Config) -> dict:
     out["total_seconds"] = time.perf_counter() - t0
     out.update(heap_bytes=heap, index_bytes=idx, total_bytes=total, database_bytes=db, settings=settings)
     return out
+
+
+def _rebuild_sums() -> dict:
+    """The load wrote past the import service, so the subtree sums are built afterwards, as
+    `lagesbild data rebuild-sums` does."""
+    from lagesbild.measurements import subtree_sums
+    from lagesbild.measurements.models import SubtreeSum
+
+    t = time.perf_counter()
+    subtree_sums.rebuild()
+    seconds = time.perf_counter() - t
+    n = SubtreeSum.objects.count()
+    log(f"subtree sums: {n:,} rows in {seconds:.0f}s")
+    return {"name": f"subtree sums rebuilt from the observations ({n:_} rows)".replace("_", " "), "seconds": seconds}
 
 
 def load_sqlite(world: World, cfg: Config) -> dict:
@@ -386,6 +403,7 @@ def load_sqlite(world: World, cfg: Config) -> dict:
         raw.execute(ddl)
         out["steps"].append({"name": f"CREATE INDEX {name}", "seconds": time.perf_counter() - t})
     raw.execute("PRAGMA foreign_keys = ON")
+    out["steps"].append(_rebuild_sums())
     t = time.perf_counter()
     raw.execute("ANALYZE")
     out["steps"].append({"name": "ANALYZE", "seconds": time.perf_counter() - t})
@@ -588,11 +606,28 @@ def capture(fn: Callable[[], object]) -> tuple[object, list[dict]]:
     return out, rec.calls
 
 
-def _one(calls: list[dict], needle: str = "measurements_observation") -> dict:
-    hits = [c for c in calls if needle in c["sql"]]
-    if len(hits) != 1:
-        raise AssertionError(f"expected one query on {needle}, got {len(hits)}")
-    return hits[0]
+def _rollup_calls(calls: list[dict]) -> list[dict]:
+    """The statements that read observations or their stored subtree sums."""
+    return [c for c in calls if "measurements_observation" in c["sql"] or "measurements_subtreesum" in c["sql"]]
+
+
+def run_statements(stmts: list[tuple[str, object]]) -> list[tuple]:
+    return [row for sql, params in stmts for row in run_sql(sql, params)]
+
+
+def _fold(rows: list[tuple]) -> list[tuple]:
+    """Rows (group columns…, Σnumerator, Σdenominator, count) summed per group, so a unit's own rows
+    plus its stored sums compare with one grouped query over the leaves."""
+    out: dict[tuple, list] = {}
+    for row in rows:
+        if len(row) < 4:
+            return _norm(rows)
+        key, (num, den, n) = tuple(row[:-3]), row[-3:]
+        acc = out.setdefault(key, [0, None, 0])
+        acc[0] += int(num or 0)
+        acc[1] = acc[1] if den is None else (acc[1] or 0) + int(den)
+        acc[2] += int(n)
+    return _norm([(*k, *v) for k, v in out.items()])
 
 
 def _as_date(value) -> Optional[date]:
@@ -630,17 +665,23 @@ def rollup_cases(world: World) -> list[dict]:
 
     def add(name, fn, baselines, note=""):
         _, calls = capture(fn)
-        if not any("measurements_observation" in c["sql"] for c in calls):
+        if not _rollup_calls(calls):
             cases.append({"name": name, "skipped": "the application runs no roll-up query here", "calls": calls})
             return
         cases.append({"name": name, "fn": fn, "calls": calls, "baselines": baselines, "note": note})
 
     add(f"sums_by_period: 1 measure × 13 months, region ({region.code})",
         lambda: selectors.sums_by_period(region, [one], first, month),
-        rollup_sql.sums(v, region.path, [one.id], first.start, month.end, unit_ids))
+        rollup_sql.sums(v, region.path, [one.id], first.start, month.end, unit_ids)
+        + rollup_sql.stored(v, region.id, [one.id], first.start, month.end))
     add(f"sums_by_period: {len(ids)} measures × 13 months, region",
         lambda: selectors.sums_by_period(region, measures, first, month),
-        rollup_sql.sums(v, region.path, ids, first.start, month.end, unit_ids))
+        rollup_sql.sums(v, region.path, ids, first.start, month.end, unit_ids)
+        + rollup_sql.stored(v, region.id, ids, first.start, month.end))
+    add(f"sums_by_period: {len(ids)} measures × 13 months, the nation",
+        lambda: selectors.sums_by_period(nation, measures, first, month),
+        rollup_sql.sums_everything(v, ids, first.start, month.end)
+        + rollup_sql.stored(v, nation.id, ids, first.start, month.end))
     add("child_values: 1 measure, month, region → förvaltningar",
         lambda: selectors.child_values(region, one, month),
         rollup_sql.per_child(v, region.path, region.id, [one.id], month.start, month.end,
@@ -652,17 +693,12 @@ def rollup_cases(world: World) -> list[dict]:
     # The dashboard (measure_statuses + reference_values + children_status_counts). measure_statuses is
     # taken as it is: each of its queries on the observation table becomes a case, its baseline chosen by shape.
     _, calls = capture(lambda: selectors.measure_statuses(region, measures, month))
-    obs = [c for c in calls if "measurements_observation" in c["sql"]]
-    for k, c in enumerate(obs, 1):
-        dates = sorted(_as_date(p) for p in (c["params"] or ()) if _as_date(p) is not None)
-        if "MAX(" in c["sql"].upper():
-            cases.append({"name": f"dashboard – measure_statuses {k}/{len(obs)}: last month with data (MAX period_start)",
-                          "calls": [c], "baselines": rollup_sql.latest(v, region.path, ids, dates[-1])})
-        else:
-            last = rollup_data.add_months(dates[-1], -1)
-            cases.append({"name": f"dashboard – measure_statuses {k}/{len(obs)}: Σ per measure and month, "
-                                  f"{dates[0]:%Y-%m} … {last:%Y-%m}",
-                          "calls": [c], "baselines": rollup_sql.sums(v, region.path, ids, dates[0], dates[-1], unit_ids)})
+    obs = _rollup_calls(calls)
+    dates = sorted(d for c in obs for p in (c["params"] or ()) if (d := _as_date(p)) is not None)
+    last = rollup_data.add_months(dates[-1], -1)
+    cases.append({"name": f"dashboard – measure_statuses: Σ per measure and month, {dates[0]:%Y-%m} … {last:%Y-%m}",
+                  "calls": obs, "baselines": rollup_sql.sums(v, region.path, ids, dates[0], dates[-1], unit_ids)
+                  + rollup_sql.stored(v, region.id, ids, dates[0], dates[-1])})
     add("dashboard – reference_values: the nation, 60 measures, month",
         lambda: selectors.reference_values(measures, nation, month),
         rollup_sql.sums_everything(v, ids, month.start, month.end))
@@ -690,32 +726,33 @@ def compare(world: World, cfg: Config, only: Optional[Callable[[str], bool]] = N
                             "queries": [c["sql"][:200] for c in case["calls"]]})
             log(f"{world.vendor}: {case['name']}: skipped ({case['skipped']})")
             continue
-        app = _one(case["calls"])
-        variants = [("app", app["sql"], app["params"])] + case["baselines"]
-        app_rows = _norm(run_sql(app["sql"], app["params"]))
-        res = {"name": case["name"], "note": case.get("note", ""), "app_sql": app["sql"], "caller": app["caller"],
-               "rows": len(app_rows), "variants": []}
-        for name, sql, params in variants[1:]:
-            rows = _norm(run_sql(sql, params))
+        app = _rollup_calls(case["calls"])
+        variants = [("app", [(c["sql"], c["params"]) for c in app])] + [(n, [(q, p)]) for n, q, p in case["baselines"]]
+        app_rows = _fold(run_statements(variants[0][1]))
+        res = {"name": case["name"], "note": case.get("note", ""), "app_sql": ";\n".join(c["sql"] for c in app),
+               "caller": app[0]["caller"], "rows": len(app_rows), "statements": len(app), "variants": []}
+        for name, stmts in variants[1:]:
+            rows = _fold(run_statements(stmts))
             if rows != app_rows:
                 res.setdefault("mismatch", []).append(name)
                 log(f"{world.vendor}: {case['name']}: baseline {name!r} returned different rows "
                     f"({len(rows)} vs {len(app_rows)})")
-        times = {name: [] for name, _, _ in variants}
+        times = {name: [] for name, _ in variants}
         for _ in range(2):  # warm-up
-            for name, sql, params in variants:
-                run_sql(sql, params)
+            for name, stmts in variants:
+                run_statements(stmts)
         for r in range(cfg.runs):
             order = variants[r % len(variants):] + variants[: r % len(variants)]  # rotate who goes first
-            for name, sql, params in order:
+            for name, stmts in order:
                 t = time.perf_counter()
-                run_sql(sql, params)
+                run_statements(stmts)
                 times[name].append(time.perf_counter() - t)
-        for i, (name, sql, params) in enumerate(variants):
-            plan = explain(world.vendor, sql, params)
+        for i, (name, stmts) in enumerate(variants):
+            plan = "\n\n".join(explain(world.vendor, sql, params) for sql, params in stmts)
+            text = "\n".join(f"{sql}\n-- params: {params!r}" for sql, params in stmts)
             slug = ("app" if i == 0 else f"baseline-{i}") + tag
             (OUT / f"{world.vendor}-{k:02d}-{slug}.txt").write_text(
-                f"-- {case['name']}\n-- {name}\n{sql}\n-- params: {params!r}\n\n{plan}\n", encoding="utf-8")
+                f"-- {case['name']}\n-- {name}\n{text}\n\n{plan}\n", encoding="utf-8")
             res["variants"].append({"name": name, "median": statistics.median(times[name]), "min": min(times[name]),
                                     "plan": plan_summary(world.vendor, plan), "file": f"{world.vendor}-{k:02d}-{slug}.txt"})
         if "fn" in case:  # the whole selector call, Python included

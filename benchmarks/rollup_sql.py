@@ -13,6 +13,7 @@ from datetime import date
 from typing import Sequence
 
 OBS = "measurements_observation"
+SUMS = "measurements_subtreesum"
 UNIT = "org_orgunit"
 
 
@@ -57,6 +58,21 @@ def sums(vendor: str, path: str, measure_ids: Sequence[int], start: date, end: d
          f"SELECT {cols} FROM {OBS} o WHERE o.org_unit_id {_in(vendor, unit_ids)[0]} AND {where} {group}",
          [*_in(vendor, unit_ids)[1], *tail]),
     ] if unit_ids else [])
+
+
+def stored(vendor: str, unit_id: int, measure_ids: Sequence[int], start: date, end: date) -> list[tuple[str, str, list]]:
+    """The same Σ read by hand from the stored subtree sums plus the unit's own rows (what the
+    application's two statements read), as one statement."""
+    m_sql, m_params = _in(vendor, measure_ids)
+    where = f"measure_id {m_sql} AND period_start >= %s AND period_start < %s"
+    return [
+        ("stored subtree sums + own rows (UNION ALL)",
+         f"SELECT measure_id, period_start, granularity, numerator, denominator, row_count FROM {SUMS} "
+         f"WHERE org_unit_id = %s AND {where} UNION ALL "
+         f"SELECT measure_id, period_start, granularity, SUM(numerator), SUM(denominator), COUNT(*) FROM {OBS} "
+         f"WHERE org_unit_id = %s AND {where} GROUP BY measure_id, period_start, granularity",
+         [unit_id, *m_params, start, end, unit_id, *m_params, start, end]),
+    ]
 
 
 def sums_everything(vendor: str, measure_ids: Sequence[int], start: date, end: date) -> list[tuple[str, str, list]]:

@@ -174,6 +174,26 @@ def data_import(args) -> int:
     return 0
 
 
+def data_sums(args) -> int:
+    """Rebuild or verify the stored subtree sums (after a bulk load or a hand-made SQL change)."""
+    _django()
+    from lagesbild.measurements import subtree_sums
+
+    if args.verb == "rebuild-sums":
+        subtree_sums.rebuild()
+        print("Delsummorna är omräknade från observationerna.")
+        return 0
+    diffs = subtree_sums.verify()
+    for unit_id, measure_id, start, granularity, stored, expected in diffs[:50]:
+        print(f"enhet {unit_id}, mått {measure_id}, {start} ({granularity}): lagrat {stored}, ska vara {expected}",
+              file=sys.stderr)
+    if diffs:
+        print(f"{len(diffs)} delsummor stämmer inte; kör 'lagesbild data rebuild-sums'.", file=sys.stderr)
+        return 1
+    print("Delsummorna stämmer med observationerna.")
+    return 0
+
+
 def catalogue_export(args) -> int:
     _django()
     from lagesbild.catalogue import io as catalogue_io
@@ -234,6 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--file", required=True, help="CSV eller XLSX (mått även YAML)")
     d.add_argument("--user", help="användarnamn som står som importör (behörigheten prövas)")
     d.set_defaults(func=data_import)
+    data.add_parser("rebuild-sums", help="räkna om delsummorna per enhet från observationerna").set_defaults(func=data_sums)
+    data.add_parser("verify-sums", help="jämför delsummorna med observationerna (slutkod 1 vid skillnad)"
+                    ).set_defaults(func=data_sums)
 
     cat = areas.add_parser("catalogue", help="måttkatalogen").add_subparsers(dest="verb", required=True)
     e = cat.add_parser("export", help="exportera katalogen")

@@ -105,3 +105,32 @@ class ReferenceObservation(models.Model):
                 name="referenceobservation_key_uniq",
             )
         ]
+
+
+class SubtreeSum(models.Model):
+    """Σ of the observations below a unit (its strict descendants, as the organisation was) per
+    measure × period start × granularity: numerator, denominator and the number of rows.
+
+    A unit's roll-up is its own observations plus these sums, two index lookups instead of a scan
+    of every leaf below it. Written only by ``subtree_sums`` in the transaction that changes the
+    observations or the tree, so it is never stale; ``lagesbild data rebuild-sums`` recomputes it.
+    """
+
+    # Derived rows: no database constraint to check on each of them (Django still cascades).
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", db_index=False,
+                                 db_constraint=False)
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+", db_index=False,
+                                db_constraint=False)
+    period_start = models.DateField()
+    granularity = models.CharField(max_length=10, choices=GRANULARITY_CHOICES)
+    numerator = models.BigIntegerField()
+    denominator = models.BigIntegerField(null=True)
+    row_count = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "period_start", "measure", "granularity"],
+                                    name="subtreesum_key_uniq"),
+        ]
+        verbose_name = "delsumma"
+        verbose_name_plural = "delsummor"

@@ -1,8 +1,10 @@
 """Reading measured values: roll-up by summing in the database, targets, status and trends.
 
-Every figure at every level is Σnumerator / Σdenominator over the leaf observations below the
-unit, computed by the database with an indexed prefix query on the unit's materialised path:
-no Python loop over units. Python only folds months into longer periods (a handful of rows).
+Every figure at every level is Σnumerator / Σdenominator over the observations in the unit's
+subtree, summed by the database: the unit's own rows plus its stored subtree sums (kept current
+by ``subtree_sums`` in every writer's transaction), or an indexed prefix query on the
+materialised path over the leaves. No Python loop over units; Python only folds months into
+longer periods (a handful of rows).
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import chain
 from typing import Iterable, Optional
 
-from django.db.models import Count, Max, Q, Sum, Value
+from django.db.models import Count, F, Max, Q, Sum, Value
 from django.db.models.functions import StrIndex, Substr
 
 from lagesbild.calc import periods, ratio, status as st
@@ -22,7 +25,7 @@ from lagesbild.catalogue.models import Measure
 from lagesbild.org.models import OrgUnit
 from lagesbild.org.selectors import subtree_q  # noqa: F401 (also used by measurements.api)
 
-from .models import Observation, Target
+from .models import Observation, SubtreeSum, Target
 
 # Which stored granularities can be summed into a period of a given granularity.
 COMPATIBLE = {
@@ -52,16 +55,36 @@ class Sums:
 
 
 def _grouped(unit: OrgUnit, measure_ids: Iterable[int], start: date, end: date, as_of_today: bool,
-             sex: Optional[str] = None):
-    qs = Observation.objects.filter(subtree_q(unit, as_of_today), measure_id__in=list(measure_ids),
-                                    period_start__gte=start, period_start__lt=end)
-    if sex is not None:
-        qs = qs.filter(sex=sex)
-    return (
-        qs.values("measure_id", "period_start", "granularity")
+             sex: Optional[str] = None) -> Iterable[dict]:
+    """Σ per (measure, period start, granularity) over the unit's subtree, as rows of dicts.
+
+    As the organisation was, and for all sexes: the unit's own observations plus the stored
+    sums of everything below it (``SubtreeSum``), two index lookups. Mapped onto today's
+    structure, or for one sex: one grouped query over the leaves below.
+    """
+    ids = list(measure_ids)
+    if as_of_today or sex is not None:
+        qs = Observation.objects.filter(subtree_q(unit, as_of_today), measure_id__in=ids,
+                                        period_start__gte=start, period_start__lt=end)
+        if sex is not None:
+            qs = qs.filter(sex=sex)
+        return (
+            qs.values("measure_id", "period_start", "granularity")
+            .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("*"))
+            .order_by()
+        )
+    own = (
+        Observation.objects.filter(org_unit=unit, measure_id__in=ids, period_start__gte=start, period_start__lt=end)
+        .values("measure_id", "period_start", "granularity")
         .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("*"))
         .order_by()
     )
+    below = (
+        SubtreeSum.objects.filter(org_unit=unit, measure_id__in=ids, period_start__gte=start, period_start__lt=end)
+        .values("measure_id", "period_start", "granularity", num=F("numerator"), den=F("denominator"),
+                rows=F("row_count"))
+    )
+    return chain(own, below)
 
 
 def sums_by_period(
@@ -191,28 +214,45 @@ def current_measures(focus_area: Optional[int] = None):
     return list(latest.values())
 
 
-def child_values(unit: OrgUnit, measure: Measure, period: Period, as_of_today: bool = False) -> list[tuple[str, Sums]]:
-    """Σ per child of ``unit`` in one grouped query: the child is cut out of the path in SQL."""
-    column = "org_unit__current_path" if as_of_today else "org_unit__path"
+def _per_child(unit: OrgUnit, measure_ids: list[int], period: Period, as_of_today: bool) -> Iterable[dict]:
+    """Σ per (child, measure) over each child's subtree for ``period``, as rows of dicts.
+
+    As the organisation was: the children's own rows and their stored subtree sums. Mapped onto
+    today's structure: one grouped query over the leaves, the child cut out of the path in SQL.
+    """
+    window = dict(period_start__gte=period.start, period_start__lt=period.end,
+                  granularity__in=COMPATIBLE[period.granularity], measure_id__in=measure_ids)
+    if not as_of_today:
+        own = (Observation.objects.filter(org_unit__parent=unit, **window)
+               .values("measure_id", child=F("org_unit__path"))
+               .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("*")).order_by())
+        below = (SubtreeSum.objects.filter(org_unit__parent=unit, **window)
+                 .values("measure_id", child=F("org_unit__path"))
+                 .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Sum("row_count")).order_by())
+        return chain(own, below)
+    column = "org_unit__current_path"
     n = len(unit.path)
-    rest = Substr(column, n + 1)
-    child = Substr(column, 1, StrIndex(rest, Value("/")) + n)
-    rows = (
-        Observation.objects.filter(subtree_q(unit, as_of_today), measure=measure,
-                                   period_start__gte=period.start, period_start__lt=period.end,
-                                   granularity__in=COMPATIBLE[period.granularity])
+    child = Substr(column, 1, StrIndex(Substr(column, n + 1), Value("/")) + n)
+    return (
+        Observation.objects.filter(subtree_q(unit, as_of_today), **window)
         .exclude(**{column: unit.path})
         .annotate(child=child)
-        .values("child")
+        .values("child", "measure_id")
         .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("*"))
         .order_by()
     )
-    out = []
-    for r in rows:
-        s = Sums()
-        s.add(r["num"], r["den"], r["rows"])
-        out.append((r["child"], s))
+
+
+def _child_sums(unit: OrgUnit, measure_ids: list[int], period: Period, as_of_today: bool) -> dict[tuple[str, int], Sums]:
+    out: dict[tuple[str, int], Sums] = defaultdict(Sums)
+    for r in _per_child(unit, measure_ids, period, as_of_today):
+        out[(r["child"], r["measure_id"])].add(r["num"], r["den"], r["rows"])
     return out
+
+
+def child_values(unit: OrgUnit, measure: Measure, period: Period, as_of_today: bool = False) -> list[tuple[str, Sums]]:
+    """Σ per child of ``unit`` (by the child's path), for the children with data."""
+    return [(child, s) for (child, _), s in _child_sums(unit, [measure.id], period, as_of_today).items()]
 
 
 def observations_behind(measure: Measure, unit: OrgUnit, period: Period, as_of_today: bool = False):
@@ -281,22 +321,8 @@ def reference_unit(unit: OrgUnit) -> Optional[OrgUnit]:
 def children_status_counts(unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False):
     """For each child of ``unit``: how many measures are uppnått / nära / ej uppnått in ``period``.
 
-    One grouped query over (child, measure) and one query for targets; the child is cut out
-    of the path in SQL.
+    The sums per (child, measure) come from ``_per_child``; one more query fetches the targets.
     """
-    column = "org_unit__current_path" if as_of_today else "org_unit__path"
-    n = len(unit.path)
-    child = Substr(column, 1, StrIndex(Substr(column, n + 1), Value("/")) + n)
-    rows = (
-        Observation.objects.filter(subtree_q(unit, as_of_today), measure__in=measures,
-                                   period_start__gte=period.start, period_start__lt=period.end,
-                                   granularity__in=COMPATIBLE[period.granularity])
-        .exclude(**{column: unit.path})
-        .annotate(child=child)
-        .values("child", "measure_id")
-        .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("*"))
-        .order_by()
-    )
     by_id = {m.id: m for m in measures}
     targets = list(
         Target.objects.filter(measure__in=measures)
@@ -309,12 +335,10 @@ def children_status_counts(unit: OrgUnit, measures: list[Measure], period: Perio
     for t in targets:
         targets_of[t.measure_id].append(t)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in rows:
-        m = by_id[r["measure_id"]]
-        s = Sums()
-        s.add(r["num"], r["den"], r["rows"])
-        candidates = [t for t in targets_of[m.id] if r["child"].startswith(t.org_unit.path)]
+    for (child, m_id), s in _child_sums(unit, list(by_id), period, as_of_today).items():
+        m = by_id[m_id]
+        candidates = [t for t in targets_of[m_id] if child.startswith(t.org_unit.path)]
         t = max(candidates, key=lambda t: t.org_unit.depth, default=None)
         result = st.status(s.value(m), t.comparator, t.value, t.warning_band) if t else None
-        counts[r["child"]][result or "utan_mal"] += 1
+        counts[child][result or "utan_mal"] += 1
     return counts

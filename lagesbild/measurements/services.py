@@ -15,7 +15,7 @@ from lagesbild.ingest.tabular import Table, read_table
 from lagesbild.org import scope
 from lagesbild.org.models import Membership, OrgUnit
 
-from . import importers
+from . import importers, subtree_sums
 from .models import Observation, ReferenceObservation, Target
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,6 @@ DATA_ROLES = {Membership.Role.ADMIN, Membership.Role.STRATEGIST}
 KIND_OBSERVATIONS = "observations"
 KIND_TARGETS = "targets"
 KIND_REFERENCE = "reference-observations"
-BATCH = 5000
 
 
 @dataclass
@@ -127,7 +126,9 @@ def _store_observations(rows, measures, units, table, data, file_name, user, mod
         if connection.vendor == "postgresql":
             created, changed, same = _upsert_postgresql(model, wanted, record)
         else:
-            created, changed, same = _upsert_orm(model, wanted, record)
+            created, changed, same = _upsert_sqlite(model, wanted, record)
+        if model is Observation and (created or changed):
+            subtree_sums.refresh({k[1] for k in wanted}, {(k[0], k[2], k[3]) for k in wanted})
         outcome = Import.Outcome.UNCHANGED if not created and not changed else Import.Outcome.OK
         if outcome != record.outcome:
             Import.objects.filter(pk=record.pk).update(outcome=outcome)
@@ -136,41 +137,51 @@ def _store_observations(rows, measures, units, table, data, file_name, user, mod
     return ImportResult(outcome, created, changed, same, record)
 
 
-def _upsert_orm(model, wanted: dict, record: Import) -> tuple[int, int, int]:
-    """Any database: read the stored rows of the measures and period range, then insert the new
-    rows and update the changed ones in batches."""
+KEY_COLUMNS = ("measure_id", "org_unit_id", "period_start", "granularity", "sex", "age_band")
+STAGING = "lagesbild_obs_in"
+
+
+def _value_columns(model) -> list[str]:
+    return ["numerator", "denominator"] + (["status"] if model is Observation else [])
+
+
+def _upsert_sqlite(model, wanted: dict, record: Import) -> tuple[int, int, int]:
+    """SQLite: the rows into a temporary table (one executemany), then one UPDATE … FROM for the
+    stored rows whose values differ and one INSERT … SELECT for the new ones."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    value_cols = _value_columns(model)
     is_leaf = model is Observation
-    existing = {}
-    if wanted:
-        starts = [k[2] for k in wanted]
-        u_ids = {k[1] for k in wanted}
-        qs = model.objects.filter(
-            measure_id__in={k[0] for k in wanted}, period_start__gte=min(starts), period_start__lte=max(starts)
-        ).values_list("id", "measure_id", "org_unit_id", "period_start", "granularity", "sex", "age_band",
-                      "numerator", "denominator", *(["status"] if is_leaf else []))
-        if len(u_ids) < 1000:
-            qs = qs.filter(org_unit_id__in=u_ids)
-        for pk, *rest in qs.iterator(chunk_size=20000):
-            existing[tuple(rest[:6])] = (pk, *rest[6:])
-    now = timezone.now()
-    extra = (lambda r: {"status": r.status, "updated_at": now}) if is_leaf else (lambda r: {})
-    fields = ["numerator", "denominator", "source_import"] + (["status", "updated_at"] if is_leaf else [])
-    new, changed, same = [], [], 0
-    for key, r in wanted.items():
-        old = existing.get(key)
-        values = (r.numerator, r.denominator, r.status) if is_leaf else (r.numerator, r.denominator)
-        if old is None:
-            new.append(model(measure_id=key[0], org_unit_id=key[1], period_start=key[2], granularity=key[3],
-                             sex=key[4], age_band=key[5], numerator=r.numerator, denominator=r.denominator,
-                             source_import=record, **extra(r)))
-        elif old[1:] == values:
-            same += 1
-        else:
-            changed.append(model(pk=old[0], numerator=r.numerator, denominator=r.denominator,
-                                 source_import=record, **extra(r)))
-    model.objects.bulk_create(new, batch_size=BATCH)
-    model.objects.bulk_update(changed, fields, batch_size=BATCH)
-    return len(new), len(changed), same
+    cols = [*KEY_COLUMNS, *value_cols]
+    on_key = " AND ".join(f"o.{c} = s.{c}" for c in KEY_COLUMNS)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE {STAGING} (measure_id integer, org_unit_id integer, period_start text, "
+                    "granularity text, sex text, age_band text, numerator integer, denominator integer, status text)")
+        try:
+            cur.execute(f"CREATE UNIQUE INDEX {STAGING}_key ON {STAGING} ({', '.join(KEY_COLUMNS)})")
+            cur.executemany(
+                f"INSERT INTO {STAGING} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})",
+                [(k[0], k[1], k[2].isoformat(), *k[3:], r.numerator, r.denominator, *((r.status,) if is_leaf else ()))
+                 for k, r in wanted.items()],
+            )
+            stamp = ", updated_at = %s" if is_leaf else ""
+            cur.execute(
+                f"UPDATE {table} AS o SET " + ", ".join(f"{c} = s.{c}" for c in value_cols)
+                + f", source_import_id = %s{stamp} FROM {STAGING} AS s WHERE {on_key} AND ("
+                + " OR ".join(f"o.{c} IS NOT s.{c}" for c in value_cols) + ")",
+                [record.pk, *([now] if is_leaf else [])],
+            )
+            changed = cur.rowcount
+            cur.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}, source_import_id{', updated_at' if is_leaf else ''}) "
+                f"SELECT {', '.join('s.' + c for c in cols)}, %s{', %s' if is_leaf else ''} FROM {STAGING} AS s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS o WHERE {on_key})",
+                [record.pk, *([now] if is_leaf else [])],
+            )
+            created = cur.rowcount
+        finally:
+            cur.execute(f"DROP TABLE {STAGING}")
+    return created, changed, len(wanted) - created - changed
 
 
 def _upsert_postgresql(model, wanted: dict, record: Import) -> tuple[int, int, int]:
@@ -178,25 +189,25 @@ def _upsert_postgresql(model, wanted: dict, record: Import) -> tuple[int, int, i
     updates only rows whose values differ, counting inserts and updates in the same statement."""
     is_leaf = model is Observation
     table = connection.ops.quote_name(model._meta.db_table)
-    value_cols = ["numerator", "denominator"] + (["status"] if is_leaf else [])
+    value_cols = _value_columns(model)
     with connection.cursor() as cur:
         cur.execute(
-            "CREATE TEMP TABLE lagesbild_obs_in (measure_id bigint, org_unit_id bigint, period_start date, "
+            f"CREATE TEMP TABLE {STAGING} (measure_id bigint, org_unit_id bigint, period_start date, "
             "granularity varchar(10), sex varchar(1), age_band varchar(20), numerator bigint, denominator bigint, "
             "status varchar(12)) ON COMMIT DROP"
         )
-        with cur.connection.cursor().copy("COPY lagesbild_obs_in FROM STDIN") as copy:
+        with cur.connection.cursor().copy(f"COPY {STAGING} FROM STDIN") as copy:
             for key, r in wanted.items():
                 copy.write_row((*key, r.numerator, r.denominator, r.status))
         stamp = ", updated_at" if is_leaf else ""
-        stamp_value = ", now()" if is_leaf else ""
+        stamp_value = ", %s" if is_leaf else ""  # the time of this write, also inside a longer transaction
         stamp_update = ", updated_at = EXCLUDED.updated_at" if is_leaf else ""
         cols = ", ".join(value_cols)
         cur.execute(
             f"WITH up AS (INSERT INTO {table} (measure_id, org_unit_id, period_start, granularity, sex, age_band, "
             f"{cols}, source_import_id{stamp}) "
             f"SELECT measure_id, org_unit_id, period_start, granularity, sex, age_band, {cols}, %s{stamp_value} "
-            f"FROM lagesbild_obs_in "
+            f"FROM {STAGING} "
             f"ON CONFLICT (measure_id, org_unit_id, period_start, granularity, sex, age_band) DO UPDATE SET "
             + ", ".join(f"{c} = EXCLUDED.{c}" for c in value_cols)
             + f", source_import_id = EXCLUDED.source_import_id{stamp_update} "
@@ -204,10 +215,10 @@ def _upsert_postgresql(model, wanted: dict, record: Import) -> tuple[int, int, i
             f"({', '.join(f'EXCLUDED.{c}' for c in value_cols)}) "
             f"RETURNING (xmax = 0) AS inserted) "
             f"SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up",
-            [record.pk],
+            [record.pk, *([timezone.now()] if is_leaf else [])],
         )
         created, changed = cur.fetchone()
-        cur.execute("DROP TABLE lagesbild_obs_in")
+        cur.execute(f"DROP TABLE {STAGING}")
     return created, changed, len(wanted) - created - changed
 
 

@@ -20,7 +20,7 @@ from django.db.models.functions import Concat, Substr
 from lagesbild.ingest.errors import InputError
 from lagesbild.ingest.models import Import, sha256
 
-from . import audit, importers, permissions
+from . import audit, importers, permissions, signals
 from .models import CODE_RE, PATH_SEP, OrgUnit, Succession
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,12 @@ def _replace_prefix(column: str, old: str, new: str):
     return Concat(Value(new), Substr(column, len(old) + 1), output_field=CharField())
 
 
+def _ancestor_paths(path: str) -> list[str]:
+    """The paths strictly above ``path`` ('SE/08/A/' -> ['SE/', 'SE/08/'])."""
+    parts = path.rstrip(PATH_SEP).split(PATH_SEP)
+    return [PATH_SEP.join(parts[:i]) + PATH_SEP for i in range(1, len(parts))]
+
+
 def move_unit(unit: OrgUnit, new_parent: OrgUnit, user=None) -> OrgUnit:
     """Put ``unit`` under ``new_parent``, rewriting ``path``, ``depth`` and ``current_path`` of its
     whole subtree (and of closed units whose history maps into it) with prefix UPDATEs."""
@@ -61,6 +67,7 @@ def move_unit(unit: OrgUnit, new_parent: OrgUnit, user=None) -> OrgUnit:
         permissions.require_role(user, permissions.ORG_ROLES, new_parent)
     old, new = unit.path, f"{new_parent.path}{unit.code}{PATH_SEP}"
     delta = new_parent.depth + 1 - unit.depth
+    old_ancestors = list(OrgUnit.objects.filter(path__in=_ancestor_paths(old)).values_list("pk", flat=True))
     with transaction.atomic():
         OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
         OrgUnit.objects.filter(path__startswith=old).update(
@@ -70,7 +77,9 @@ def move_unit(unit: OrgUnit, new_parent: OrgUnit, user=None) -> OrgUnit:
             current_path=_replace_prefix("current_path", old, new)
         )
         refresh_current_paths()
-    unit.refresh_from_db()
+        unit.refresh_from_db()
+        new_ancestors = list(OrgUnit.objects.filter(path__in=_ancestor_paths(new)).values_list("pk", flat=True))
+        signals.unit_moved.send(OrgUnit, unit=unit, old_ancestor_ids=old_ancestors, new_ancestor_ids=new_ancestors)
     log.info("org unit %s moved: %s -> %s", unit.pk, old, new)
     return unit
 

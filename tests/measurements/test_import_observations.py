@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from lagesbild.ingest.errors import InputError
@@ -94,3 +96,32 @@ def test_utf16_empty_and_missing_column(tree, share, region_admin):
 def test_reference_rows_stay_out_of_rollups(tree, share, region_admin):
     services.import_observations(csv("t-andel;SE;2025;;;47;1000;"), "riket.csv", region_admin, reference=True)
     assert ReferenceObservation.objects.count() == 1 and not Observation.objects.exists()
+
+
+def test_reimport_updates_only_the_rows_that_changed(tree, share, region_admin):
+    """A status change alone is a change; an unchanged row keeps its import and its time stamp."""
+    first = csv("t-andel;T-AVD1;2025-01;;;5;10;preliminär", "t-andel;T-AVD2;2025-01;K;;3;4;", "t-andel;T-AVD2;2025-01;M;;1;4;")
+    services.import_observations(first, "jan.csv", region_admin)
+    stamps = dict(Observation.objects.values_list("org_unit__code", "updated_at").filter(sex=""))
+    r = services.import_observations(
+        csv("t-andel;T-AVD1;2025-01;;;5;10;slutlig", "t-andel;T-AVD2;2025-01;K;;3;4;", "t-andel;T-AVD2;2025-01;M;;2;4;",
+            "t-andel;T-AVD3;2025-01;;;0;7;"),
+        "jan-slutlig.csv", region_admin)
+    assert (r.outcome, r.created, r.updated, r.unchanged) == ("ok", 1, 2, 1)
+    rows = {(o.org_unit.code, o.sex): o for o in Observation.objects.select_related("org_unit", "source_import")}
+    assert rows[("T-AVD1", "")].status == "final" and rows[("T-AVD1", "")].updated_at > stamps["T-AVD1"]
+    assert rows[("T-AVD2", "M")].numerator == 2 and rows[("T-AVD2", "M")].source_import.file_name == "jan-slutlig.csv"
+    assert rows[("T-AVD2", "K")].source_import.file_name == "jan.csv"
+    assert (rows[("T-AVD3", "")].numerator, rows[("T-AVD3", "")].denominator) == (0, 7)
+    assert str(rows[("T-AVD3", "")].period_start) == "2025-01-01"
+
+
+def test_reference_rows_are_upserted_on_their_own_key(tree, share, region_admin):
+    services.import_observations(csv("t-andel;SE;2025;;;47;1000;"), "riket.csv", region_admin, reference=True)
+    r = services.import_observations(csv("t-andel;SE;2025;;;47;1000;", "t-andel;SE;2024;;;40;1000;"), "riket.csv",
+                                     region_admin, reference=True)
+    assert (r.created, r.updated, r.unchanged) == (1, 0, 1)
+    r = services.import_observations(csv("t-andel;SE;2025;;;48;1000;"), "riket-rättad.csv", region_admin, reference=True)
+    assert (r.created, r.updated, r.unchanged) == (0, 1, 0)
+    assert sorted(ReferenceObservation.objects.values_list("period_start", "numerator")) == [
+        (date(2024, 1, 1), 40), (date(2025, 1, 1), 48)]
