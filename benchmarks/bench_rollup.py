@@ -813,14 +813,18 @@ def _sql_split(calls: list[dict]) -> dict:
     out: dict[str, list] = {}
     for c in calls:
         sql = " ".join(c["sql"].split()).upper()
-        if "ON CONFLICT" in sql:
-            key = "INSERT … ON CONFLICT (upsert)"
-        elif sql.startswith('INSERT INTO "MEASUREMENTS_OBSERVATION"'):
-            key = "INSERT batches (bulk_create)"
+        if "SUBTREESUM" in sql or "LAGESBILD_SUM_COMBOS" in sql:
+            key = "subtree sums: recomputed per level (DELETE + 2 × INSERT … SELECT)"
+        elif "ON CONFLICT" in sql:
+            key = "INSERT … ON CONFLICT from the staging table (upsert)"
+        elif sql.startswith("INSERT INTO LAGESBILD_OBS_IN"):
+            key = "rows into the staging table (executemany)"
         elif sql.startswith('UPDATE "MEASUREMENTS_OBSERVATION"'):
-            key = "UPDATE batches (bulk_update)"
+            key = "UPDATE … FROM the staging table (changed rows)"
+        elif sql.startswith('INSERT INTO "MEASUREMENTS_OBSERVATION"'):
+            key = "INSERT … SELECT from the staging table (new rows)"
         elif sql.startswith("SELECT") and "MEASUREMENTS_OBSERVATION" in sql:
-            key = "SELECT of the stored rows (first fetch only)"
+            key = "SELECT of the stored rows"
         else:
             key = "other statements"
         out.setdefault(key, [0, 0.0])

@@ -149,7 +149,9 @@ def _data(w, report, cfg, pg, lite) -> None:
       "monthly imports would give. The load drops the observation table's secondary indexes and constraints, "
       "streams the rows (PostgreSQL: `COPY … FREEZE` in the transaction that truncated the table, text generated in "
       "Python while streaming; SQLite: `executemany` in one transaction), rebuilds every index and constraint "
-      "exactly as the migrations define them, then runs ANALYZE.")
+      "exactly as the migrations define them, builds the subtree sums (`subtree_sums.rebuild`, as `lagesbild data "
+      "rebuild-sums` does: the load bypasses the import service, which keeps them current otherwise), then runs "
+      "ANALYZE.")
     w("")
     full = cfg["regions"] == 21 and cfg["leaves"] == 200 and cfg["months"] == 120 and cfg["measures"] == 60
     if pg and not full:
@@ -369,7 +371,8 @@ def _rollup(w, pg, lite) -> None:
     w("")
     w("For each roll-up query the application runs, the SQL Django generated was captured from the selector call "
       "(`connection.execute_wrapper`) and re-run through the same database cursor as the hand-written forms: the "
-      "join with `path LIKE '<region path>%'`, the join with a path range (`path >= 'SE/01/' AND path < 'SE/010'`), "
+      "stored subtree sums plus the unit's own rows read by hand in one `UNION ALL` statement (the form the "
+      "application uses), the join over the leaves with `path LIKE '<region path>%'`, the join with a path range (`path >= 'SE/01/' AND path < 'SE/010'`), "
       "the unit ids in a materialised CTE, on PostgreSQL also the unit ids as an array (`org_unit_id = "
       "ANY(ARRAY(SELECT …))`, one bitmap scan), and the unit ids looked up first and passed as a list (that lookup, "
       "≈ 0.2 ms, is not included); per child, the child cut out of the path with substr or a unit → "
@@ -544,10 +547,16 @@ def interpretation(report: dict, pg: dict | None, lite: dict | None, others: lis
                 "dashboard runs " + " + ".join(ms(q["variants"][0]["median"]) for q in sums_cases) + " ms for one result.")
         elif len(sums_cases) == 1 and not age and r is pg:
             q = sums_cases[0]
+            leaf = min((v for v in q["variants"][1:] if not v["name"].startswith("stored")), key=lambda v: v["median"],
+                       default=None)
             parts.append(
-                f"`measure_statuses` reads the region with one grouped query ({ms(q['variants'][0]['median'])} ms, "
-                f"{n_(q['rows'])} sums from ≈ 156 000 leaf rows: 200 leaves × 60 measures × 13 months) and takes the "
-                "previous period, the same period last year, the sparkline and the last month with data from it.")
+                f"`measure_statuses` reads the region's own rows and its stored subtree sums "
+                f"({q.get('statements', 1)} statements, {ms(q['variants'][0]['median'])} ms, {n_(q['rows'])} sums) and "
+                "takes the previous period, the same period last year, the sparkline and the last month with data "
+                "from them"
+                + (f"; summing the ≈ 156 000 leaf rows below the region instead (200 leaves × 60 measures × 13 months) "
+                   f"takes {ms(leaf['median'])} ms by the fastest hand-written form ({leaf['name']})" if leaf else "")
+                + ".")
     need = [r for r in (pg, lite) if r and _case(r, "last month with data") and _case(r, "last month with data")["ratio"] > RATIO_LIMIT]
     if need:
         proposals.append(
@@ -602,18 +611,6 @@ def interpretation(report: dict, pg: dict | None, lite: dict | None, others: lis
                          f"with the 219 ids as a list is estimated at {n_(round(lst['plan'].get('cost', 0)))} – right at "
                          f"the tipping point and above the JIT thresholds – and took {ms(lst['median'])} ms.")
             parts.append(text)
-    if pg and "breakdown" in pg:
-        if pg["dashboard"]["p95"] * 1000 > DASHBOARD_P95_MS * 0.8:
-            proposals.append(
-                "For headroom under load and for larger regions: a monthly roll-up table maintained by the import, e.g. "
-                "`measurements.RollupMonth(org_unit, measure, period_start, numerator, denominator, rows)` unique on "
-                "(org_unit, measure, period_start), holding Σ per ancestor unit (not per leaf). "
-                "`services._store_observations` would recompute the affected (ancestor, measure, month) groups in the "
-                "same transaction with one `INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE` over the imported keys, "
-                "and `selectors._grouped` would read a unit's own rows from it (≈ 780 rows for 60 measures × 13 months "
-                "instead of ≈ 156 000 leaf rows); `children_status_counts` would read the children's rows the same way. "
-                "The \"dagens struktur\" view (`current_path`) needs the same table keyed on the current ancestors, or "
-                "keeps the leaf query.")
     # The roll-up ratio.
     for r in (pg, lite):
         if not r or "rollup" not in r:
@@ -636,21 +633,6 @@ def interpretation(report: dict, pg: dict | None, lite: dict | None, others: lis
                      + ", ".join(f"{q['ratio']:.2f}×" for q in fast) + "), the planner chose a different plan for it "
                      "(see the plan column and the saved EXPLAIN output)")
         parts.append(text + ".")
-    sums = _case(lite, "60 measures × 13 months") if lite else None
-    if sums and sums["ratio"] > RATIO_LIMIT:
-        parts.append(
-            f"SQLite: the subtree filter `path LIKE 'SE/08/%' ESCAPE '\\'` cannot use the b-tree index on `path` "
-            "(SQLite's LIKE is case-insensitive and the index uses BINARY collation), so the grouped query walks "
-            f"the observation index from the measure side; the same join with `path >= 'SE/08/' AND path < 'SE/080'` "
-            f"takes {ms(next(v['median'] for v in sums['variants'] if v['name'] == sums['baseline']))} ms against "
-            f"{ms(sums['variants'][0]['median'])} ms ({sums['ratio']:.2f}×).")
-        proposals.append(
-            "`lagesbild/measurements/selectors.py`, `subtree_q` (and `org.scope.unit_q`): on SQLite filter the subtree "
-            "with a range instead of `__startswith`, e.g. a custom lookup `path__subtree` whose `as_sqlite` is "
-            "`path >= %s AND path < %s` (the prefix, and the prefix with its last character incremented: "
-            "'SE/08/' → 'SE/080') and whose default (PostgreSQL) stays `LIKE 'prefix%'`, which the "
-            "`varchar_pattern_ops` index already serves. On PostgreSQL a plain range is not safe under a non-C "
-            "collation, so keep LIKE there.")
     # The import.
     for r in (pg, lite):
         if not r or "import" not in r:

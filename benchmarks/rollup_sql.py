@@ -61,8 +61,7 @@ def sums(vendor: str, path: str, measure_ids: Sequence[int], start: date, end: d
 
 
 def stored(vendor: str, unit_id: int, measure_ids: Sequence[int], start: date, end: date) -> list[tuple[str, str, list]]:
-    """The same Σ read by hand from the stored subtree sums plus the unit's own rows (what the
-    application's two statements read), as one statement."""
+    """The same Σ read by hand from the stored subtree sums plus the unit's own rows."""
     m_sql, m_params = _in(vendor, measure_ids)
     where = f"measure_id {m_sql} AND period_start >= %s AND period_start < %s"
     return [

@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from itertools import chain
 from typing import Iterable, Optional
 
 from django.db.models import Count, F, Max, Q, Sum, Value
@@ -59,8 +58,8 @@ def _grouped(unit: OrgUnit, measure_ids: Iterable[int], start: date, end: date, 
     """Σ per (measure, period start, granularity) over the unit's subtree, as rows of dicts.
 
     As the organisation was, and for all sexes: the unit's own observations plus the stored
-    sums of everything below it (``SubtreeSum``), two index lookups. Mapped onto today's
-    structure, or for one sex: one grouped query over the leaves below.
+    sums of everything below it (``SubtreeSum``), two index lookups in one UNION ALL. Mapped
+    onto today's structure, or for one sex: one grouped query over the leaves below.
     """
     ids = list(measure_ids)
     if as_of_today or sex is not None:
@@ -84,7 +83,7 @@ def _grouped(unit: OrgUnit, measure_ids: Iterable[int], start: date, end: date, 
         .values("measure_id", "period_start", "granularity", num=F("numerator"), den=F("denominator"),
                 rows=F("row_count"))
     )
-    return chain(own, below)
+    return own.union(below, all=True)
 
 
 def sums_by_period(
@@ -172,14 +171,18 @@ def measure_statuses(
     by_period: dict[int, dict[Period, Sums]] = {m.id: defaultdict(Sums) for m in measures}
     monthly: dict[int, dict[Period, Sums]] = {m.id: defaultdict(Sums) for m in measures}
     data_until: dict[int, date] = {}
+    compatible = COMPATIBLE[period.granularity]
+    containing: dict[date, Period] = {}  # a few distinct first days, hundreds of rows
+    month_of: dict[date, Period] = {}
     for row in _grouped(unit, by_period, start, period.end, as_of_today):
         m_id, first_day, g = row["measure_id"], row["period_start"], row["granularity"]
-        if g in COMPATIBLE[period.granularity]:
-            p = Period.containing(first_day, period.granularity)
+        if g in compatible:
+            p = containing.get(first_day) or containing.setdefault(first_day, Period.containing(first_day, period.granularity))
             if p in wanted:
                 by_period[m_id][p].add(row["num"], row["den"], row["rows"])
         if g == periods.MONTH and first_day >= spark_first.start:
-            monthly[m_id][Period(first_day, periods.MONTH)].add(row["num"], row["den"], row["rows"])
+            p = month_of.get(first_day) or month_of.setdefault(first_day, Period(first_day, periods.MONTH))
+            monthly[m_id][p].add(row["num"], row["den"], row["rows"])
         if first_day > data_until.get(m_id, date.min):
             data_until[m_id] = first_day
     targets = effective_targets(unit, measures, period.start)
@@ -229,7 +232,7 @@ def _per_child(unit: OrgUnit, measure_ids: list[int], period: Period, as_of_toda
         below = (SubtreeSum.objects.filter(org_unit__parent=unit, **window)
                  .values("measure_id", child=F("org_unit__path"))
                  .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Sum("row_count")).order_by())
-        return chain(own, below)
+        return own.union(below, all=True)
     column = "org_unit__current_path"
     n = len(unit.path)
     child = Substr(column, 1, StrIndex(Substr(column, n + 1), Value("/")) + n)
