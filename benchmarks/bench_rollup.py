@@ -622,7 +622,8 @@ def _fold(rows: list[tuple]) -> list[tuple]:
     for row in rows:
         if len(row) < 4:
             return _norm(rows)
-        key, (num, den, n) = tuple(row[:-3]), row[-3:]
+        # The group's columns as a sorted set: the application may select them in another order.
+        key, (num, den, n) = tuple(sorted(str(v) for v in row[:-3])), row[-3:]
         acc = out.setdefault(key, [0, None, 0])
         acc[0] += int(num or 0)
         acc[1] = acc[1] if den is None else (acc[1] or 0) + int(den)
@@ -813,7 +814,7 @@ def _sql_split(calls: list[dict]) -> dict:
     out: dict[str, list] = {}
     for c in calls:
         sql = " ".join(c["sql"].split()).upper()
-        if "SUBTREESUM" in sql or "LAGESBILD_SUM_COMBOS" in sql:
+        if "SUBTREESUM" in sql:
             key = "subtree sums: recomputed per level (DELETE + 2 × INSERT … SELECT)"
         elif "ON CONFLICT" in sql:
             key = "INSERT … ON CONFLICT from the staging table (upsert)"

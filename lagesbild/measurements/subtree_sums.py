@@ -2,8 +2,8 @@
 
 A unit's sums are its children's own observations plus its children's sums, so they are
 recomputed bottom-up, deepest units first, one INSERT … SELECT per level and step. After an
-import only the ancestors of the imported units and only the imported (measure, period start,
-granularity) combinations are recomputed, and the lowest level reads the imported rows about once;
+import only the ancestors of the imported units and only the imported measures, granularities and
+period range are recomputed, and the lowest level reads the imported rows about once;
 the levels above read their children's sums. Everything is recomputed from the stored rows (never
 adjusted by differences), so a refresh is exact and repeatable, and ``verify`` can prove it.
 """
@@ -24,7 +24,6 @@ Combo = tuple[int, date, str]  # (measure id, period start, granularity)
 OBS = Observation._meta.db_table
 SUMS = SubtreeSum._meta.db_table
 UNITS = OrgUnit._meta.db_table
-COMBOS = "lagesbild_sum_combos"
 KEY = ("org_unit_id", "period_start", "measure_id", "granularity")
 
 
@@ -61,28 +60,35 @@ def rebuild() -> None:
         _recompute_levels(by_depth, None)
 
 
+# Concurrent writers recompute one after the other (PostgreSQL; SQLite has one writer anyway):
+# under READ COMMITTED the second then sees the first's committed rows in every statement,
+# instead of failing on the unique key or summing a snapshot that misses them.
+LOCK_KEY = 0x4C_4147_5355  # "LAGSU"
+
+
 def _recompute_levels(by_depth: dict[int, list[int]], combos: Optional[set[Combo]]) -> None:
     if not any(by_depth.values()) or combos == set():
         return
-    with transaction.atomic(), connection.cursor() as cur:
-        combo_filter, params = (lambda alias: ""), []
-        if combos is not None:
-            cur.execute(f"CREATE TEMP TABLE {COMBOS} (measure_id bigint, period_start date, granularity varchar(10))")
-            cur.executemany(f"INSERT INTO {COMBOS} VALUES (%s, %s, %s)",
-                            [(m, connection.ops.adapt_datefield_value(p), g) for m, p, g in combos])
+    combo_filter, params = (lambda alias: ""), []
+    if combos is not None:
+        # The combinations as a box – their measures × their granularities × the period range from
+        # the first to the last – so each statement filters with plain index conditions (a join with
+        # the list misleads the planner about freshly imported rows). Recomputing a combination
+        # the file did not touch gives the same sums again.
+        measures = sorted({m for m, _, _ in combos})
+        grans = sorted({g for _, _, g in combos})
 
-            def combo_filter(alias: str) -> str:
-                return (f" AND EXISTS (SELECT 1 FROM {COMBOS} k WHERE k.measure_id = {alias}.measure_id "
-                        f"AND k.period_start = {alias}.period_start AND k.granularity = {alias}.granularity)"
-                        f" AND {alias}.period_start >= %s AND {alias}.period_start <= %s")
-            params = [min(p for _, p, _ in combos), max(p for _, p, _ in combos)]
-        try:
-            for depth in sorted(by_depth, reverse=True):  # children before their parents
-                for chunk in _chunks(sorted(set(by_depth[depth])), 500):
-                    _recompute(cur, chunk, combo_filter, params)
-        finally:
-            if combos is not None:
-                cur.execute(f"DROP TABLE {COMBOS}")
+        def combo_filter(alias: str) -> str:
+            return (f" AND {alias}.measure_id IN ({', '.join(['%s'] * len(measures))})"
+                    f" AND {alias}.granularity IN ({', '.join(['%s'] * len(grans))})"
+                    f" AND {alias}.period_start >= %s AND {alias}.period_start <= %s")
+        params = [*measures, *grans, min(p for _, p, _ in combos), max(p for _, p, _ in combos)]
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        for depth in sorted(by_depth, reverse=True):  # children before their parents
+            for chunk in _chunks(sorted(set(by_depth[depth])), 500):
+                _recompute(cur, chunk, combo_filter, params)
 
 
 def _recompute(cur, ids: list[int], combo_filter, params: list) -> None:
