@@ -686,11 +686,11 @@ def rollup_cases(world: World) -> list[dict]:
     add("child_values: 1 measure, month, region → förvaltningar",
         lambda: selectors.child_values(region, one, month),
         rollup_sql.per_child(v, region.path, region.id, [one.id], month.start, month.end,
-                             selectors.COMPATIBLE[periods.MONTH], False))
+                             selectors.COMPATIBLE[periods.MONTH], True))
     add("child_values: 1 measure, year, region → förvaltningar",
         lambda: selectors.child_values(region, one, year),
         rollup_sql.per_child(v, region.path, region.id, [one.id], year.start, year.end,
-                             selectors.COMPATIBLE[periods.YEAR], False))
+                             selectors.COMPATIBLE[periods.YEAR], True))
     # The dashboard (measure_statuses + reference_values + children_status_counts). measure_statuses is
     # taken as it is: each of its queries on the observation table becomes a case, its baseline chosen by shape.
     _, calls = capture(lambda: selectors.measure_statuses(region, measures, month))

@@ -106,6 +106,15 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
         return (unit.valid_from and last_day < unit.valid_from) or (unit.valid_to and period.start > unit.valid_to)
 
     outside_of = _Memo(outside)
+    # Per distinct text or measure, not per row: a million rows hold a handful of each.
+    sex_of = _Memo(lambda t: SEXES.get(t.casefold()))
+    status_of = _Memo(lambda t: STATUSES.get(t.casefold()))
+
+    def rule(code):  # (has a denominator, is a share), by the measure's text as written
+        m = measure_of[code]
+        return (m.has_denominator, m.is_share) if m is not None else (False, False)
+
+    rule_of = _Memo(rule)
     out: list[ObservationRow] = []
     seen: dict[tuple, int] = {}
     split_kind: dict[tuple, str] = {}
@@ -124,11 +133,11 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
             bad.append(("period", f"perioden ligger utanför enhetens giltighetstid "
                                   f"({unit.valid_from or '…'}–{unit.valid_to or '…'})", ptext))
         sex_text = values[i_sex] if i_sex is not None else ""
-        sex = SEXES.get(sex_text.casefold())
+        sex = sex_of[sex_text]
         if sex is None:
             bad.append(("sex", "kön ska vara K, M eller tomt", sex_text))
         status_text = values[i_status] if i_status is not None else ""
-        status = STATUSES.get(status_text.casefold())
+        status = status_of[status_text]
         if status is None:
             bad.append(("status", "status ska vara slutlig eller preliminär", status_text))
         num = den = None
@@ -138,12 +147,13 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
         except ValueError:
             bad.append(("numerator", "täljaren ska vara ett heltal ≥ 0", num_text))
         den_text = values[i_den] if i_den is not None else ""
-        if measure is not None and measure.has_denominator:
+        has_denominator, is_share = rule_of[mcode]
+        if has_denominator:
             try:
                 den = _int(den_text)
             except ValueError:
                 bad.append(("denominator", "nämnaren ska vara ett heltal ≥ 0", den_text))
-            if num is not None and den is not None and measure.is_share and num > den:
+            if num is not None and den is not None and is_share and num > den:
                 bad.append(("numerator", f"täljaren ({num}) är större än nämnaren ({den}) för ett andelsmått", num_text))
         elif measure is not None and den_text:
             bad.append(("denominator", "måttet är ett antal och har ingen nämnare", den_text))
@@ -158,7 +168,7 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
                          row=row_no, column=col["period"], value=ptext)
             continue
         seen[key] = row_no
-        kind = ("sex" if sex else "") + ("age" if age else "")
+        kind = ("sex" if sex else "") + ("age" if age else "") if sex or age else ""
         if split_kind.setdefault(key[:4], kind) != kind:
             problems.add(f, "både totalrad och uppdelade rader (kön/åldersgrupp) för samma mått, enhet och period "
                          "skulle räknas dubbelt", row=row_no, column=col["period"], value=ptext)

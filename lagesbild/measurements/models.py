@@ -26,8 +26,15 @@ class Observation(models.Model):
 
     # No single-column indexes on these two: the unique key leads with the measure and the
     # roll-up index with the unit, and every extra index costs on a million-row import.
-    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="observations", db_index=False)
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="observations", db_index=False)
+    # No foreign-key constraints in the database either (db_constraint=False): checking three of
+    # them per row took a quarter of a million-row import. The one writer, services, takes the
+    # ids from lookups in its own transaction and locks the referenced units and measures against
+    # deletion until it commits (what the constraint's check does, once per unit instead of once
+    # per row); Django's PROTECT refuses to delete a unit, measure or import that has rows.
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="observations", db_index=False,
+                                db_constraint=False)
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="observations", db_index=False,
+                                 db_constraint=False)
     period_start = models.DateField()
     granularity = models.CharField(max_length=10, choices=GRANULARITY_CHOICES, default=periods.MONTH)
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True, default="")
@@ -38,7 +45,7 @@ class Observation(models.Model):
     # Provenance only: nothing looks observations up by their import, and imports are never
     # deleted, so no index (it would cost on every imported row and take 200 MB at 30 M rows).
     source_import = models.ForeignKey(Import, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                      db_index=False)
+                                      db_index=False, db_constraint=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -123,6 +123,8 @@ def _store_observations(rows, measures, units, table, data, file_name, user, mod
         u_id = {u.code: u.id for u in units.values()}
         wanted = {(m_id[r.measure_code], u_id[r.unit_code], r.period.start, r.period.granularity, r.sex, r.age_band): r
                   for r in rows}
+        if model is Observation:
+            _lock_referenced(file_name, {k[0] for k in wanted}, {k[1] for k in wanted})
         if connection.vendor == "postgresql":
             created, changed, same = _upsert_postgresql(model, wanted, record)
         else:
@@ -135,6 +137,25 @@ def _store_observations(rows, measures, units, table, data, file_name, user, mod
             record.outcome = outcome
     log.info("observations imported: %d new, %d changed, %d unchanged", created, changed, same)
     return ImportResult(outcome, created, changed, same, record)
+
+
+def _lock_referenced(file_name: str, measure_ids: set[int], unit_ids: set[int]) -> None:
+    """Observations have no foreign-key constraints (models.Observation): lock the units and
+    measures they name until this transaction commits (FOR KEY SHARE, as a constraint's check
+    does), so nobody deletes one meanwhile, and fail if one has gone since the lookups. SQLite
+    has one writer at a time, which is the same."""
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    for model, ids in ((Measure, measure_ids), (OrgUnit, unit_ids)):
+        table = connection.ops.quote_name(model._meta.db_table)
+        found: set[int] = set()
+        ordered = sorted(ids)
+        with connection.cursor() as cur:
+            for i in range(0, len(ordered), 500):
+                chunk = ordered[i:i + 500]
+                cur.execute(f"SELECT id FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))}){lock}", chunk)
+                found.update(r[0] for r in cur.fetchall())
+        if ids - found:
+            raise InputError.one(file_name, f"{model._meta.verbose_name} togs bort under importen; försök igen")
 
 
 KEY_COLUMNS = ("measure_id", "org_unit_id", "period_start", "granularity", "sex", "age_band")

@@ -42,3 +42,24 @@ def test_observations_have_exactly_the_key_and_the_rollup_index():
         # PostgreSQL's introspection lists the INCLUDE columns too.
         + (("granularity", "numerator", "denominator") if connection.vendor == "postgresql" else ()),
     ])
+
+
+def test_observations_have_no_foreign_key_constraints_but_their_references_are_protected(tree, share, region_admin):
+    """The checks cost a quarter of a million-row import; the writer locks what it names instead,
+    and Django refuses to delete a unit or a measure that has observations."""
+    from django.db.models import ProtectedError
+
+    from lagesbild.ingest.errors import InputError
+    from lagesbild.measurements import services
+    from tests.measurements.conftest import csv
+
+    with connection.cursor() as cur:
+        constraints = connection.introspection.get_constraints(cur, "measurements_observation")
+    assert [name for name, c in constraints.items() if c["foreign_key"]] == []
+    services.import_observations(csv("t-andel;T-AVD1;2025-01;;;1;2;"), "a.csv", region_admin)
+    with pytest.raises(ProtectedError):
+        tree["avd1"].delete()
+    with pytest.raises(ProtectedError):
+        share.delete()
+    with pytest.raises(InputError, match="togs bort under importen"):
+        services._lock_referenced("a.csv", {share.pk}, {tree["avd1"].pk, 10**9})
