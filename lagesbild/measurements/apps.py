@@ -7,9 +7,9 @@ class MeasurementsConfig(AppConfig):
     verbose_name = "Mätningar"
 
     def ready(self) -> None:
-        from lagesbild.org.signals import unit_moved
-
         from django.db.models.signals import post_delete, post_save, pre_save
+
+        from lagesbild.org.signals import unit_moved
 
         from .models import Observation
 
