@@ -41,10 +41,6 @@ class ObservationRow(NamedTuple):
     denominator: Optional[int]
     status: str
 
-    @property
-    def key(self) -> tuple:
-        return (self.measure_code, self.unit_code, self.period.start, self.period.granularity, self.sex, self.age_band)
-
 
 def columns(table: Table, known: tuple[str, ...], required: tuple[str, ...], problems: ProblemList) -> dict[str, int]:
     """Map canonical column names to indexes; report missing required columns at row 1."""
@@ -162,7 +158,7 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
                 problems.add(f, message, row=row_no, column=col.get(c, c), value=value)
             continue
         age = values[i_age] if i_age is not None else ""
-        key = (measure.code, unit.code, period.start, period.granularity, sex, age)  # ObservationRow.key
+        key = (measure.code, unit.code, period.start, period.granularity, sex, age)
         if key in seen:
             problems.add(f, f"samma mått, enhet, period, kön och åldersgrupp finns redan på rad {seen[key]}",
                          row=row_no, column=col["period"], value=ptext)

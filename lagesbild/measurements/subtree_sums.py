@@ -50,14 +50,19 @@ def refresh(unit_ids: Iterable[int], combos: Optional[Iterable[Combo]] = None,
     _recompute_levels(by_depth, None if combos is None else set(combos))
 
 
+def parents_by_depth(unit_model=OrgUnit) -> dict[int, list[int]]:
+    """Every unit that has children, grouped by depth (``unit_model``: a migration's historical model)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for pk, depth in unit_model.objects.filter(children__isnull=False).distinct().values_list("pk", "depth"):
+        out[depth].append(pk)
+    return out
+
+
 def rebuild() -> None:
     """Recompute every unit's sums from the observations (after a migration or a bulk load)."""
     with transaction.atomic():
         SubtreeSum.objects.all().delete()
-        by_depth: dict[int, list[int]] = defaultdict(list)
-        for pk, depth in OrgUnit.objects.filter(children__isnull=False).distinct().values_list("pk", "depth"):
-            by_depth[depth].append(pk)
-        _recompute_levels(by_depth, None)
+        _recompute_levels(parents_by_depth(), None)
 
 
 # Concurrent writers recompute one after the other (PostgreSQL; SQLite has one writer anyway):
