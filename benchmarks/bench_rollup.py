@@ -785,7 +785,7 @@ CSV_ONLY = "for comparison: csv.reader alone"
 
 def import_phases(data: bytes, name: str, user) -> dict:
     """The service's validation steps on their own (the same functions, the same file)."""
-    from lagesbild.ingest.tabular import read_table
+    from lagesbild.ingest.readers import read_table
     from lagesbild.measurements import importers, services
 
     out = {}

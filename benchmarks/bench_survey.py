@@ -153,7 +153,7 @@ def log(msg: str) -> None:
 
 def engine_pipeline(data: survey_data.SurveyData) -> tuple[dict[str, float], object]:
     """read_table + parse_spec + validate + compute, each stage timed; returns (stages, SurveyResult)."""
-    from lagesbild.ingest.tabular import read_table
+    from lagesbild.ingest.readers import read_table
     from lagesbild.surveys import engine, responses, spec
 
     stages = {}
@@ -292,7 +292,7 @@ def profile_compute(data: survey_data.SurveyData, top: int = 12) -> dict:
     import cProfile
     import pstats
 
-    from lagesbild.ingest.tabular import read_table
+    from lagesbild.ingest.readers import read_table
     from lagesbild.surveys import engine, responses, spec
 
     s = spec.parse_spec(data.spec_yaml, SPEC_NAME)

@@ -20,7 +20,7 @@ EXIT_BAD_INPUT = 2
 
 
 def _load(spec_path: str, responses_path: str, progress: bool):
-    from lagesbild.ingest.tabular import read_path
+    from lagesbild.ingest.readers import read_path
     from lagesbild.surveys import engine
     from lagesbild.surveys.responses import validate
     from lagesbild.surveys.spec import load_spec
@@ -115,12 +115,12 @@ def _django():
 
 def survey_import(args) -> int:
     _django()
-    from django.contrib.auth import get_user_model
 
     from lagesbild.org import audit
     from lagesbild.surveys.services import import_survey
 
-    user = get_user_model().objects.filter(username=args.user).first() if args.user else None
+    actor = _actor(args)
+    user = actor.user
     spec, resp = Path(args.spec), Path(args.responses)
     out = import_survey(spec.read_bytes(), spec.name, resp.read_bytes(), resp.name, user)
     audit.record_as(user, "survey.import", "Survey", str(out.survey.pk), outcome=out.outcome, source="cli")
@@ -128,15 +128,25 @@ def survey_import(args) -> int:
     return 0
 
 
-def _user(username):
+class UsageError(Exception):
+    """A command line that cannot run as given: one line on stderr, exit 2."""
+
+
+def _actor(args):
+    """Who a changing command acts as: ``--user NAME`` (whose permissions are checked) or
+    ``--system`` (the application itself, audited as such). Neither is a usage error."""
     from django.contrib.auth import get_user_model
 
-    if not username:
-        return None
-    user = get_user_model().objects.filter(username=username).first()
+    from lagesbild.core.actor import Actor
+
+    if getattr(args, "system", False):
+        return Actor.system()
+    if not getattr(args, "user", None):
+        raise UsageError("ange --user ANVÄNDARNAMN (vars behörighet prövas) eller --system")
+    user = get_user_model().objects.filter(username=args.user, is_active=True).first()
     if user is None:
-        raise InputError.one("--user", "okänd användare", value=username)
-    return user
+        raise UsageError(f"okänd eller inaktiv användare: {args.user}")
+    return Actor.cli(user)
 
 
 def data_import(args) -> int:
@@ -145,7 +155,8 @@ def data_import(args) -> int:
     from rich.console import Console
 
     path = Path(args.file)
-    user = _user(args.user)
+    actor = _actor(args)
+    user = actor.user
     with Console(stderr=True).status(f"Importerar {path.name} …"):
         if args.kind == "units":
             from lagesbild.org.services import import_units
@@ -225,6 +236,12 @@ def manage(args) -> int:
     return 0
 
 
+def _add_actor(parser) -> None:
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--user", help="användarnamn som importen görs som (behörigheten prövas)")
+    who.add_argument("--system", action="store_true", help="gör importen som systemet (loggas som systemet)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lagesbild", description="Lägesbild – patientsäkerhet med indikatorer")
     areas = parser.add_subparsers(dest="area", required=True)
@@ -244,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     i = survey.add_parser("import", help="importera till databasen (allt eller inget)")
     i.add_argument("--spec", required=True)
     i.add_argument("--responses", required=True)
-    i.add_argument("--user", help="användarnamn som står som importör")
+    _add_actor(i)
     i.set_defaults(func=survey_import)
 
     data = areas.add_parser("data", help="importera data till databasen").add_subparsers(dest="verb", required=True)
@@ -252,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--kind", required=True, choices=["observations", "targets", "reference", "units", "measures"],
                    help="observationer, mål, jämförelsedata (riket), organisationsenheter eller mått")
     d.add_argument("--file", required=True, help="CSV eller XLSX (mått även YAML)")
-    d.add_argument("--user", help="användarnamn som står som importör (behörigheten prövas)")
+    _add_actor(d)
     d.set_defaults(func=data_import)
     data.add_parser("rebuild-sums", help="räkna om delsummorna per enhet från observationerna").set_defaults(func=data_sums)
     data.add_parser("verify-sums", help="jämför delsummorna med observationerna (slutkod 1 vid skillnad)"
@@ -277,6 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except UsageError as exc:
+        print(f"lagesbild: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -39,7 +39,7 @@ from typing import Callable, Iterable, Mapping, Optional
 
 import yaml
 
-from lagesbild.ingest import tabular
+from lagesbild.ingest import readers, tabular
 from lagesbild.ingest.errors import InputError, ProblemList
 from lagesbild.ingest.numbers import parse_int
 
@@ -505,7 +505,7 @@ def dump_yaml(measures: Iterable[object]) -> str:
 def read_table(data: bytes, file: str) -> tabular.Table:
     """CSV (any delimiter and encoding tabular reads) or XLSX into a table, keeping line breaks
     (paragraphs of handbook text)."""
-    return tabular.read_table(data, file, keep_lines=True)
+    return readers.read_table(data, file, keep_lines=True)
 
 
 def _unescape_cell(text: str) -> str:
@@ -587,7 +587,7 @@ def dump_csv(measures: Iterable[object]) -> bytes:
 
 def is_table_file(data: bytes, file_name: str) -> bool:
     name = file_name.lower()
-    return data.startswith(tabular.XLSX_MAGIC) or name.endswith((".csv", ".txt", ".tsv", ".xlsx"))
+    return data.startswith(readers.XLSX_MAGIC) or name.endswith((".csv", ".txt", ".tsv", ".xlsx"))
 
 
 def parse_file(data: bytes, file_name: str) -> list[MeasureSpec]:

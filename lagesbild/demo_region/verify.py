@@ -13,7 +13,7 @@ from pathlib import Path
 from lagesbild.calc.periods import Period
 from lagesbild.calc.ratio import Ratio, rate
 from lagesbild.ingest.numbers import parse_int
-from lagesbild.ingest.tabular import read_table
+from lagesbild.ingest.readers import read_table
 
 from .measures import MEASURES
 

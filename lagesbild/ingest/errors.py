@@ -13,6 +13,7 @@ class Problem:
     row: Optional[int] = None
     column: Optional[str] = None
     value: Optional[str] = None
+    path: Optional[str] = None  # inside a document: a JSON pointer or a FHIRPath
 
     def __str__(self) -> str:
         where = [self.file]
@@ -20,6 +21,8 @@ class Problem:
             where.append(f"rad {self.row}")
         if self.column is not None:
             where.append(f"kolumn {self.column!r}")
+        if self.path is not None:
+            where.append(f"sökväg {self.path}")
         text = ", ".join(where) + f": {self.message}"
         if self.value is not None:
             text += f" (värde: {self.value!r})"
@@ -31,6 +34,7 @@ class Problem:
             "row": self.row,
             "column": self.column,
             "value": self.value,
+            "path": self.path,
             "message": self.message,
         }
 

@@ -8,13 +8,12 @@ import io
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Iterable, Sequence
 
+from . import limits
 from .errors import InputError
 
 DELIMITERS = (";", ",", "\t")
-XLSX_MAGIC = b"PK\x03\x04"
 
 
 @dataclass
@@ -89,15 +88,8 @@ def clean(value: object, keep_lines: bool = False) -> str:
     return " ".join(text.split())
 
 
-def read_table(data: bytes, file: str, keep_lines: bool = False) -> Table:
-    """Parse bytes into a Table; raise InputError for an empty or unreadable file.
-
-    ``keep_lines`` keeps line breaks inside cells (paragraphs of text) instead of folding them.
-    """
-    if not data.strip():
-        raise InputError.one(file, "filen är tom")
-    if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data, file, keep_lines)
+def read_csv(data: bytes, file: str, keep_lines: bool = False) -> Table:
+    """A CSV file in any encoding and delimiter Swedish Excel writes."""
     text, encoding = decode(data, file)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = sniff_delimiter(first_line)
@@ -108,18 +100,19 @@ def read_table(data: bytes, file: str, keep_lines: bool = False) -> Table:
         raise InputError.one(file, f"CSV-filen går inte att tolka: {exc}", row=reader.line_num) from None
 
 
-def read_path(path: str | Path) -> Table:
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError.one(str(p), f"filen går inte att läsa: {exc.strerror}") from None
-    return read_table(data, p.name)
-
-
-def _read_xlsx(data: bytes, file: str, keep_lines: bool = False) -> Table:
+def read_xlsx(data: bytes, file: str, keep_lines: bool = False) -> Table:
+    """The first sheet of an XLSX workbook; a zip that would unpack beyond the bound is refused
+    before it is opened."""
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(info.file_size for info in z.infolist())
+    except zipfile.BadZipFile as exc:
+        raise InputError.one(file, f"Excel-filen går inte att öppna: {exc}") from None
+    if unpacked > limits.max_uncompressed_bytes():
+        raise InputError.one(file, f"Excel-filen packas upp till {unpacked // limits.MB} MB; högst "
+                                   f"{limits.max_uncompressed_bytes() // limits.MB} MB tas emot")
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -151,6 +144,7 @@ def _table(file: str, raw: Iterable[Sequence[object]], encoding: str, delimiter:
     header: list[str] | None = None
     header_no = width = 0
     body: list[tuple[int, list[str]]] = []
+    most = limits.max_rows()
     for i, r in enumerate(raw, start=1):
         try:
             row = list(map(lookup, r))
@@ -172,6 +166,8 @@ def _table(file: str, raw: Iterable[Sequence[object]], encoding: str, delimiter:
         elif n < width:
             row.extend([""] * (width - n))
         body.append((i, row))
+        if len(body) > most:
+            raise InputError.one(file, f"filen har fler än {most:,} datarader; dela upp den".replace(",", " "), row=i)
     if header is None:
         raise InputError.one(file, "filen är tom")
     return Table(file, header, body, encoding, delimiter, header_no)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from lagesbild.catalogue.models import Measure
 from lagesbild.ingest.errors import InputError, ProblemList
 from lagesbild.ingest.models import Import, sha256
-from lagesbild.ingest.tabular import Table, read_table
+from lagesbild.ingest.tabular import Table
+from lagesbild.ingest.readers import read_table
 from lagesbild.org import scope
 from lagesbild.org.models import Membership, OrgUnit
 

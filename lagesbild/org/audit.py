@@ -1,6 +1,12 @@
-"""Record who did or saw what. Details carry ids and counts, never personal data."""
+"""Record who did or saw what. Details carry ids and counts, never personal data.
+
+``record`` takes the :class:`~lagesbild.core.actor.Actor` a service was given; a view that
+records what a user *saw* may pass its request, which becomes the request's actor.
+"""
 
 from __future__ import annotations
+
+from lagesbild.core.actor import Actor
 
 from .models import AuditEvent
 
@@ -9,30 +15,30 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def record(request, action: str, obj: object = None, object_type: str = "", object_id: str = "", **detail) -> AuditEvent:
-    user = getattr(request, "user", None) if request is not None else None
+def as_actor(who) -> Actor:
+    return who if isinstance(who, Actor) else Actor.from_request(who)
+
+
+def record(who, action: str, obj: object = None, object_type: str = "", object_id: str = "", **detail) -> AuditEvent:
+    """Append one event. ``who`` is an Actor or a request with a signed-in user."""
+    actor = as_actor(who)
     if obj is not None:
         object_type = object_type or type(obj).__name__
         object_id = object_id or str(getattr(obj, "pk", "") or "")
     return AuditEvent.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
-        username=user.get_username() if user is not None and user.is_authenticated else "",
+        user=actor.authenticated_user,
+        username=actor.username,
+        channel=actor.channel,
         action=action,
         object_type=object_type,
         object_id=object_id,
-        path=(request.path[:500] if request is not None else ""),
-        ip=client_ip(request) if request is not None else None,
+        path=actor.path,
+        ip=actor.address,
         detail=detail,
     )
 
 
 def record_as(user, action: str, object_type: str = "", object_id: str = "", **detail) -> AuditEvent:
-    """For work done outside a request (command line)."""
-    return AuditEvent.objects.create(
-        user=user if user is not None else None,
-        username=user.get_username() if user is not None else "",
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        detail=detail,
-    )
+    """Transitional: the command line's old call. Removed once every service takes an actor."""
+    actor = Actor.cli(user) if user is not None else Actor.system()
+    return record(actor, action, object_type=object_type, object_id=object_id, **detail)

@@ -20,7 +20,7 @@ from typing import Optional
 from django.core.exceptions import PermissionDenied
 
 from lagesbild.ingest.errors import ProblemList
-from lagesbild.ingest.tabular import read_table
+from lagesbild.ingest.readers import read_table
 
 from . import permissions
 from .models import CODE_RE, OrgUnit, Succession

@@ -29,6 +29,14 @@ def require_visible(user, unit) -> None:
         raise PermissionDenied("Enheten ligger utanför din behörighet.")
 
 
+def require(actor, roles: set[str], unit=None) -> None:
+    """The services' check: the system actor may do anything; a user needs one of ``roles`` on
+    ``unit`` or above it (and must see the unit)."""
+    if actor.is_system:
+        return
+    require_role(actor.user, roles, unit)
+
+
 def require_role(user, roles: set[str], unit=None) -> None:
     """Raise PermissionDenied unless the user holds one of ``roles`` on ``unit`` or above it."""
     if unit is not None:

@@ -10,7 +10,7 @@ from django.db import transaction
 from lagesbild.catalogue.models import FocusArea
 from lagesbild.ingest.errors import InputError
 from lagesbild.ingest.models import Import, sha256
-from lagesbild.ingest.tabular import read_table
+from lagesbild.ingest.readers import read_table
 from lagesbild.org.models import OrgUnit
 
 from . import responses as responses_mod

@@ -15,7 +15,7 @@ from lagesbild.demo_region.generate import OBSERVATION_HEADER, TARGET_HEADER, UN
 from lagesbild.demo_region.measures import MEASURES
 from lagesbild.demo_region.verify import sums, verify
 from lagesbild.ingest.numbers import parse_decimal, parse_int
-from lagesbild.ingest.tabular import read_path
+from lagesbild.ingest.readers import read_path
 
 FILES = ["enheter.csv", "observationer.csv", "riket.csv", "mal.csv", "analyser.yaml"]
 

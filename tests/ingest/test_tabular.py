@@ -6,7 +6,7 @@ import pytest
 
 from lagesbild.ingest.errors import InputError
 from lagesbild.ingest.numbers import parse_decimal, parse_int
-from lagesbild.ingest.tabular import read_table
+from lagesbild.ingest.readers import read_table
 
 TEXT = "respondent;respondent_type;F1\r\nRegion Skåne;Region;Ja\r\nRegion Örebro län; region ;Vet ej\r\n"
 

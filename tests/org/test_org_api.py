@@ -83,7 +83,7 @@ def test_import_endpoint_returns_located_problems(kalmar_admin, skane_units):
     r = api_for(kalmar_admin).post(URL + "import/", {"file": bad}, format="multipart")
     assert r.status_code == 400
     assert r.json() == {"problems": [{
-        "file": "fel.csv", "row": 3, "column": "parent_code", "value": "12-SUS",
+        "file": "fel.csv", "row": 3, "column": "parent_code", "value": "12-SUS", "path": None,
         "message": "den överordnade enheten ligger utanför ditt administrationsområde (administratörsroll krävs)",
     }]}
     assert not OrgUnit.objects.filter(code="08-A").exists()

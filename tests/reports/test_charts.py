@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lagesbild.ingest.tabular import read_path
+from lagesbild.ingest.readers import read_path
 from lagesbild.reports import charts
 from lagesbild.surveys.engine import compute
 from lagesbild.surveys.responses import validate

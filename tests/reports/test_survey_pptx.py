@@ -9,7 +9,8 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
 from lagesbild.catalogue.framework import FOCUS_AREAS
-from lagesbild.ingest.tabular import Table, read_path
+from lagesbild.ingest.tabular import Table
+from lagesbild.ingest.readers import read_path
 from lagesbild.reports.survey_pptx import write_survey_pptx
 from lagesbild.surveys.engine import compute
 from lagesbild.surveys.responses import validate

@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 
 from lagesbild.calc import rules
-from lagesbild.ingest.tabular import Table, read_path
+from lagesbild.ingest.tabular import Table
+from lagesbild.ingest.readers import read_path
 from lagesbild.reports.survey_xlsx import SUMMARY, describe_rule, sheet_names, write_survey_xlsx
 from lagesbild.surveys.engine import compute
 from lagesbild.surveys.responses import validate

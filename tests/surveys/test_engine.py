@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from lagesbild.ingest.errors import InputError
-from lagesbild.ingest.tabular import read_path, read_table
+from lagesbild.ingest.readers import read_path, read_table
 from lagesbild.surveys.engine import compute
 from lagesbild.surveys.responses import validate
 from lagesbild.surveys.spec import load_spec, parse_spec
