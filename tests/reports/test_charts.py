@@ -10,6 +10,7 @@ import pytest
 from lagesbild.ingest.readers import read_path
 from lagesbild.reports import charts
 from lagesbild.surveys.engine import compute
+from lagesbild.surveys.presenters import chart_rows, present
 from lagesbild.surveys.responses import validate
 from lagesbild.surveys.spec import load_spec
 
@@ -21,7 +22,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 def rows() -> list[dict]:
     spec = load_spec(DEMO / "sos-2025.yaml")
     result = compute(spec, validate(spec, read_path(DEMO / "sos-2025-svar.csv")))
-    return charts.survey_chart_rows(result)
+    return chart_rows(present(result))
 
 
 @pytest.fixture(autouse=True)

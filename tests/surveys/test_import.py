@@ -2,6 +2,7 @@
 
 import pytest
 
+from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
 from lagesbild.ingest.models import Import, sha256
 from lagesbild.surveys.models import Survey, SurveyIndicator, SurveyRespondent
@@ -18,7 +19,7 @@ def files(demo_dir):
 
 def test_import_stores_everything_with_provenance(demo_dir, national_user):
     spec, resp = files(demo_dir)
-    r = import_survey(spec, "sos-2025.yaml", resp, "sos-2025-svar.csv", national_user)
+    r = import_survey(spec, "sos-2025.yaml", resp, "sos-2025-svar.csv", actor=Actor.cli(national_user))
     assert r.outcome == "ok" and r.respondents == 21
     s = Survey.objects.get(key="sos-2025")
     assert s.responses_import.sha256 == sha256(resp) and s.responses_import.uploaded_by == national_user
@@ -36,9 +37,9 @@ def test_import_stores_everything_with_provenance(demo_dir, national_user):
 
 def test_reimport_of_the_same_files_changes_nothing(demo_dir, national_user):
     spec, resp = files(demo_dir)
-    import_survey(spec, "sos-2025.yaml", resp, "sos-2025-svar.csv", national_user)
+    import_survey(spec, "sos-2025.yaml", resp, "sos-2025-svar.csv", actor=Actor.cli(national_user))
     before = list(SurveyRespondent.objects.values_list("pk", "key", "answers"))
-    r = import_survey(spec, "sos-2025.yaml", resp, "sos-2025-svar.csv", national_user)
+    r = import_survey(spec, "sos-2025.yaml", resp, "sos-2025-svar.csv", actor=Actor.cli(national_user))
     assert r.outcome == "unchanged"
     assert list(SurveyRespondent.objects.values_list("pk", "key", "answers")) == before
     assert Import.objects.filter(outcome="unchanged").count() == 2
@@ -46,12 +47,12 @@ def test_reimport_of_the_same_files_changes_nothing(demo_dir, national_user):
 
 def test_new_version_replaces_the_answers(demo_dir, national_user):
     spec, resp = files(demo_dir)
-    import_survey(spec, "sos-2025.yaml", resp, "sos-2025-svar.csv", national_user)
+    import_survey(spec, "sos-2025.yaml", resp, "sos-2025-svar.csv", actor=Actor.cli(national_user))
     lines = resp.decode("cp1252").split("\r\n")
     fields = lines[1].split(";")
     fields[4] = "Nej" if fields[4] != "Nej" else "Ja"  # Region Stockholm's F3
     text = "\r\n".join([lines[0], ";".join(fields), *lines[2:]])
-    r = import_survey(spec, "sos-2025.yaml", text.encode("cp1252"), "sos-2025-svar-v2.csv", national_user)
+    r = import_survey(spec, "sos-2025.yaml", text.encode("cp1252"), "sos-2025-svar-v2.csv", actor=Actor.cli(national_user))
     assert r.outcome == "ok"
     assert SurveyRespondent.objects.count() == 21
     assert Survey.objects.get().responses_import.file_name == "sos-2025-svar-v2.csv"
@@ -70,11 +71,11 @@ def test_new_version_replaces_the_answers(demo_dir, national_user):
 )
 def test_a_bad_file_leaves_the_database_as_it_was(demo_dir, national_user, mutate, needle):
     spec, resp = files(demo_dir)
-    import_survey(spec, "sos-2025.yaml", resp, "sos-2025-svar.csv", national_user)
+    import_survey(spec, "sos-2025.yaml", resp, "sos-2025-svar.csv", actor=Actor.cli(national_user))
     before = (list(Survey.objects.values_list("pk", "updated_at")), list(SurveyRespondent.objects.values_list("pk", "answers")))
     bad = mutate(resp.decode("cp1252")).encode("cp1252")
     with pytest.raises(InputError) as exc:
-        import_survey(spec, "sos-2025.yaml", bad, "trasig.csv", national_user)
+        import_survey(spec, "sos-2025.yaml", bad, "trasig.csv", actor=Actor.cli(national_user))
     assert needle in str(exc.value)
     after = (list(Survey.objects.values_list("pk", "updated_at")), list(SurveyRespondent.objects.values_list("pk", "answers")))
     assert after == before
