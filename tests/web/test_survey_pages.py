@@ -135,3 +135,8 @@ def test_upload_all_or_nothing_with_located_errors(client, national_user, demo_d
     assert r.status_code == 302 and r["Location"] == "/enkater/sos-2025/"
     assert Survey.objects.get().responses_import.uploaded_by == national_user
     assert AuditEvent.objects.filter(action="survey.import", user=national_user).exists()
+    # The service audits the write, once, as a web action; the view adds nothing of its own.
+    (event,) = AuditEvent.objects.filter(action="survey.import")
+    assert event.channel == "web" and event.path == "/enkater/importera/" and event.detail["outcome"] == "ok"
+    (refused,) = AuditEvent.objects.filter(action="survey.import.refused")
+    assert refused.channel == "web" and refused.detail["problems"] >= 1
