@@ -457,8 +457,6 @@ def web_import(data: survey_data.SurveyData, reps: int, label: str) -> dict:
             f"results page {page.times[-1]:.2f}s, baseline {base.times[-1]:.2f}s"
         )
     steps = [full, again, page, base]
-    if connection.vendor == "postgresql":
-        steps.append(_unnest_diagnostic(post, check, key))
     return {
         "label": label,
         "vendor": connection.vendor,
@@ -466,33 +464,6 @@ def web_import(data: survey_data.SurveyData, reps: int, label: str) -> dict:
         "memory": memory,
         "db_size": _db_size(connection),
     }
-
-
-UNNEST_DIAGNOSTIC = "diagnostic, 1 run: web import, first, answers field opted out of UNNEST [PostgreSQL]"
-
-
-def _unnest_diagnostic(post, check, key: str) -> Step:
-    """One first import with SurveyRespondent.answers opted out of Django 5.2's UNNEST bulk insert.
-
-    Django's PostgreSQL compiler skips ``INSERT … SELECT * FROM UNNEST(%s::jsonb[], …)`` for a
-    field that has ``get_placeholder``; the attribute is set on the field instance in memory
-    for this one request and removed afterwards. It shows what the UNNEST path costs here.
-    """
-    from lagesbild.ingest.models import Import
-    from lagesbild.surveys.models import Survey, SurveyRespondent
-
-    f = SurveyRespondent._meta.get_field("answers")
-    step = Step(UNNEST_DIAGNOSTIC)
-    Survey.objects.filter(key=key).delete()
-    f.get_placeholder = lambda value, compiler, connection: "%s"
-    try:
-        t, response = timed(post)
-    finally:
-        del f.get_placeholder
-    check(response, Import.Outcome.OK)
-    step.times.append(t)
-    log(f"PostgreSQL diagnostic: first import without UNNEST {t:.2f}s")
-    return step
 
 
 def _db_size(connection) -> Optional[int]:
