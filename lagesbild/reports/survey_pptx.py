@@ -1,6 +1,6 @@
 """A PowerPoint deck of the development indicators: one native bar chart per indicator.
 
-Slides: a title slide, then per focus area (in the national plan's order) a divider slide
+Slides: a title slide, then per focus area (in the plan's order, by number) a divider slide
 followed by its indicators; indicators without a focus area come last under "Övriga
 indikatorer". The writer renders a survey presenter's report (duck-typed): it knows the
 format, not the domain. No Django here: the command line writes the deck without a database.

@@ -24,6 +24,7 @@ from lagesbild.reports import charts
 from . import presenters, selectors, services
 from .forms import SurveyUploadForm
 from .models import Survey
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
@@ -141,7 +142,7 @@ def region_detail(request, key, code):
         raise Http404("Regionen har inte besvarat enkäten.")
     lines = []
     for row in report.rows:
-        o = next((o for o in row.outcomes if o.respondent.key == keys[0]), None)
+        o = stored.result.indicator(row.id).outcome_for(keys[0])
         if o is None:
             continue
         lines.append(

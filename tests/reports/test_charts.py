@@ -92,9 +92,11 @@ def test_cache_returns_the_same_object_for_an_equal_spec(rows):
 
 
 def test_report_writers_do_not_import_django():
-    """The command line writes reports without a database: no Django on the import path."""
+    """The command line writes reports without a database: no Django on the import path (the
+    writers and the survey presenter they render)."""
     code = (
-        "import sys; import lagesbild.reports.charts, lagesbild.reports.survey_xlsx, lagesbild.reports.survey_pptx; "
+        "import sys; import lagesbild.reports.charts, lagesbild.reports.survey_xlsx, lagesbild.reports.survey_pptx, "
+        "lagesbild.surveys.presenters; "
         "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
     )
     root = Path(__file__).resolve().parents[2]
