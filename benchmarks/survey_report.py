@@ -221,17 +221,6 @@ def interpretation(report: dict, steps: dict, memory: dict) -> str:
                 f" The results page the upload redirects to takes {page:.1f} s, because it loads every "
                 "respondent from the database and recomputes all indicators (with explanations) on each view."
             )
-        diag = steps.get("diagnostic, 1 run: web import, first, answers field opted out of UNNEST [PostgreSQL]")
-        if lab == "PostgreSQL" and diag:
-            quotes = 4 * d["questions"] * d["respondents"]
-            text += (
-                f" Most of the first import's time on PostgreSQL goes to the insert: Django 5.2's `bulk_create` "
-                "sends the rows as `INSERT … SELECT * FROM UNNEST(%s::jsonb[], …)`, and psycopg builds the "
-                "text-format `jsonb[]` array in Python, escaping every double quote of every answers JSON with "
-                f"`re.sub` (about 4 per answer, ≈{n_(quotes)} here). The diagnostic run with the answers field "
-                f"opted out of UNNEST (a `get_placeholder` on the field, in memory only) took {diag['median']:.1f} s "
-                f"instead of {full:.1f} s."
-            )
         parts.append(text)
     m = memory.get("web import, first (full write) [SQLite]")
     if m:

@@ -95,14 +95,17 @@ def survey_report(args) -> int:
         print("Ange --xlsx och/eller --pptx.", file=sys.stderr)
         return EXIT_BAD_INPUT
     result = _load(args.spec, args.responses, progress=sys.stderr.isatty())
+    from lagesbild.surveys.presenters import present
+
+    report = present(result)
     if args.xlsx:
         from lagesbild.reports.survey_xlsx import write_survey_xlsx
 
-        _atomic_write(args.xlsx, lambda fh: write_survey_xlsx(result, fh))
+        _atomic_write(args.xlsx, lambda fh: write_survey_xlsx(report, fh))
     if args.pptx:
         from lagesbild.reports.survey_pptx import write_survey_pptx
 
-        _atomic_write(args.pptx, lambda fh: write_survey_pptx(result, fh))
+        _atomic_write(args.pptx, lambda fh: write_survey_pptx(report, fh))
     return 0
 
 
@@ -116,14 +119,11 @@ def _django():
 def survey_import(args) -> int:
     _django()
 
-    from lagesbild.org import audit
     from lagesbild.surveys.services import import_survey
 
     actor = _actor(args)
-    user = actor.user
     spec, resp = Path(args.spec), Path(args.responses)
-    out = import_survey(spec.read_bytes(), spec.name, resp.read_bytes(), resp.name, user)
-    audit.record_as(user, "survey.import", "Survey", str(out.survey.pk), outcome=out.outcome, source="cli")
+    out = import_survey(spec.read_bytes(), spec.name, resp.read_bytes(), resp.name, actor=actor)
     print(f"{out.survey.key}: {out.outcome}, {out.respondents} svarande")
     return 0
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from lagesbild.core.actor import Actor
 from lagesbild.org.models import Membership, OrgUnit
 from lagesbild.surveys.services import import_survey
 
@@ -44,11 +45,10 @@ def load_demo() -> list[str]:
     """Load the demo; idempotent, so `make demo` can run again and again."""
     with transaction.atomic():
         users = _users()
-        analyst = get_user_model().objects.get(username="analytiker")
         out = []
         for spec_name, resp_name in SURVEYS:
             spec, resp = DEMO_DIR / spec_name, DEMO_DIR / resp_name
-            result = import_survey(spec.read_bytes(), spec.name, resp.read_bytes(), resp.name, analyst)
+            result = import_survey(spec.read_bytes(), spec.name, resp.read_bytes(), resp.name, actor=Actor.system())
             out.append(f"  {result.survey.title}: {result.respondents} svarande ({result.outcome})")
         from lagesbild.demo_region.load import load as load_region
 

@@ -61,10 +61,12 @@ def kalmar_user(db):
 
 @pytest.fixture
 def demo_surveys(db, national_user, demo_dir):
+    from lagesbild.core.actor import Actor
     from lagesbild.surveys.services import import_survey
 
     out = {}
     for spec, resp in (("sos-2024.yaml", "sos-2024-svar.xlsx"), ("sos-2025.yaml", "sos-2025-svar.csv")):
-        r = import_survey((demo_dir / spec).read_bytes(), spec, (demo_dir / resp).read_bytes(), resp, national_user)
+        r = import_survey((demo_dir / spec).read_bytes(), spec, (demo_dir / resp).read_bytes(), resp,
+                          actor=Actor.cli(national_user))
         out[r.survey.key] = r.survey
     return out

@@ -1,15 +1,21 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lagesbild.org import audit
+from lagesbild.org.api_support import query_params
 from lagesbild.surveys import presenters, selectors
 from lagesbild.surveys.models import Survey
 
 from .serializers import IndicatorResultSerializer, SurveySerializer
+
+
+class SurveyFilter(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=2100,
+                                    help_text="Bara enkäter från detta år.")
 
 
 class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -24,33 +30,25 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        return (
-            selectors.surveys_for(self.request.user)
-            .annotate(respondent_count=Count("respondents", filter=Q(respondents__in_population=True)))
-            .order_by("-year", "key")
-        )
+        qs = selectors.surveys_for(self.request.user)
+        if self.action == "list":
+            params = query_params(SurveyFilter, self.request)
+            if "year" in params:
+                qs = qs.filter(year=params["year"])
+        return qs.annotate(
+            respondent_count=Count("respondents", filter=Q(respondents__in_population=True))
+        ).order_by("-year", "key")
+
+    @extend_schema(parameters=[SurveyFilter])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(responses=IndicatorResultSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def indicators(self, request, key=None):
         survey = get_object_or_404(Survey.objects.select_related("spec_import", "responses_import"), key=key)
-        stored = selectors.compute_stored(survey)
-        prev_survey = selectors.previous_comparable(survey)
-        previous = selectors.compute_stored(prev_survey).result if prev_survey else None
-        data = []
-        for row in presenters.indicator_rows(stored.result, previous):
-            r = row.result
-            ci = r.wilson
-            data.append(
-                {
-                    **r.as_json(),
-                    "focus_area": r.spec.focus_area,
-                    "ci_low": str(ci[0]) if ci else None,
-                    "ci_high": str(ci[1]) if ci else None,
-                    "statement": row.statement,
-                    "change_points": None if row.change is None else str(row.change),
-                    "comparable_with": prev_survey.key if prev_survey else None,
-                }
-            )
+        report, _, prev_survey = selectors.report(survey)
+        comparable_with = prev_survey.key if prev_survey else None
+        data = [presenters.as_json(row, comparable_with) for row in report.rows]
         audit.record(request, "api.survey.indicators", survey)
         return Response(IndicatorResultSerializer(data, many=True).data)

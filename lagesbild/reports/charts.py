@@ -1,6 +1,7 @@
 """Indicator charts as Vega-Lite specs (built with Altair), rendered server-side by vl-convert.
 
-No Django here: the command line renders the same charts without a database.
+Charts take plain rows (the survey presenter's ``chart_rows``): they know the format, not the
+domain. No Django here: the command line renders the same charts without a database.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import altair as alt
 import vl_convert as vlc
 
 from lagesbild.calc import fmt
-from lagesbild.surveys.engine import SurveyResult
 
 LOCALE = "sv-SE"
 X_TITLE = "Andel (%)"
@@ -100,29 +100,6 @@ def indicator_bar_spec(rows: list[dict], title: str = "") -> dict:
     if title:
         chart = chart.properties(title=title)
     return chart.to_dict()
-
-
-def survey_chart_rows(result: SurveyResult) -> list[dict]:
-    """Chart rows from an engine.SurveyResult: percent and Wilson bounds as floats."""
-    rows = []
-    for ind in result.indicators:
-        pct = ind.percent
-        ci = ind.wilson
-        rows.append(
-            {
-                "id": ind.spec.id,
-                "title": ind.spec.title,
-                "percent": _float(pct),
-                "low": _float(ci[0]) if ci else None,
-                "high": _float(ci[1]) if ci else None,
-                "n": ind.n,
-            }
-        )
-    return rows
-
-
-def _float(value: Optional[Decimal]) -> Optional[float]:
-    return None if value is None else float(value)
 
 
 def _key(spec: dict) -> str:

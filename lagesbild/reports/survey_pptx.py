@@ -1,8 +1,9 @@
 """A PowerPoint deck of the development indicators: one native bar chart per indicator.
 
-Slides: a title slide, then per focus area (in the national plan's order) a divider slide
+Slides: a title slide, then per focus area (in the plan's order, by number) a divider slide
 followed by its indicators; indicators without a focus area come last under "Övriga
-indikatorer". No Django here: the command line writes the deck without a database.
+indikatorer". The writer renders a survey presenter's report (duck-typed): it knows the
+format, not the domain. No Django here: the command line writes the deck without a database.
 """
 
 from __future__ import annotations
@@ -20,10 +21,6 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from lagesbild.calc import fmt
-from lagesbild.catalogue.framework import FOCUS_AREAS
-from lagesbild.surveys.engine import IndicatorResult, SurveyResult
-
-from .survey_xlsx import MISSING_TEXT, describe_rule, focus_area_name, population_words
 
 SUBTITLE = "Utvecklingsindikatorer – nationell nivå"
 OTHERS = "Övriga indikatorer"
@@ -38,40 +35,39 @@ MARGIN = Inches(0.6)
 Out = Union[str, os.PathLike, BinaryIO]
 
 
-def write_survey_pptx(result: SurveyResult, out: Out, previous: Optional[SurveyResult] = None) -> None:
-    """Write the deck to ``out`` (a path or a binary file object).
+def write_survey_pptx(report, out: Out) -> None:
+    """Write the deck for a presenter's survey report to ``out`` (a path or a binary file object).
 
-    ``previous`` is an earlier result the caller has established as comparable; its percent
-    becomes a second bar ("Riket <year>") where it has the same indicator.
+    When the report is comparable with an earlier survey, the previous year's percent becomes a
+    second bar ("Riket <year>") where it has the same indicator.
     """
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
-    _title_slide(prs, result)
-    for heading, indicators in grouped_indicators(result):
-        _section_slide(prs, heading, indicators)
-        for ind in indicators:
-            _indicator_slide(prs, result, ind, previous)
+    _title_slide(prs, report)
+    for heading, rows in grouped_indicators(report):
+        _section_slide(prs, heading, rows)
+        for row in rows:
+            _indicator_slide(prs, report, row)
     prs.save(os.fspath(out) if isinstance(out, (str, os.PathLike)) else out)
 
 
-def grouped_indicators(result: SurveyResult) -> list[tuple[str, list[IndicatorResult]]]:
-    """(divider title, indicators) in focus-area order; areas without indicators are skipped."""
+def grouped_indicators(report) -> list[tuple[str, list]]:
+    """(divider title, rows) in focus-area order; indicators without a named focus area last."""
+    numbers = sorted({row.focus_area for row in report.rows if row.focus_area_name})
     groups = []
-    for number, _ in FOCUS_AREAS:
-        members = [ind for ind in result.indicators if ind.spec.focus_area == number]
-        if members:
-            groups.append((f"Fokusområde {focus_area_name(number)}", members))
-    known = {number for number, _ in FOCUS_AREAS}
-    others = [ind for ind in result.indicators if ind.spec.focus_area not in known]
+    for number in numbers:
+        members = [row for row in report.rows if row.focus_area == number and row.focus_area_name]
+        groups.append((f"Fokusområde {members[0].focus_area_name}", members))
+    others = [row for row in report.rows if not row.focus_area_name]
     if others:
         groups.append((OTHERS, others))
     return groups
 
 
-def indicator_heading(ind: IndicatorResult) -> str:
+def indicator_heading(row) -> str:
     """'Utvecklingsindikator 1: <title>' for UI1; ids not of that shape are shown as they are."""
-    m = re.fullmatch(r"[^\W\d_]+(\d+)", ind.spec.id)
-    return f"Utvecklingsindikator {m.group(1) if m else ind.spec.id}: {ind.spec.title}"
+    m = re.fullmatch(r"[^\W\d_]+(\d+)", row.id)
+    return f"Utvecklingsindikator {m.group(1) if m else row.id}: {row.title}"
 
 
 def _place(shape, left: int, top: int, width: int, height: int) -> None:
@@ -79,53 +75,50 @@ def _place(shape, left: int, top: int, width: int, height: int) -> None:
     shape.left, shape.top, shape.width, shape.height = Emu(left), Emu(top), Emu(width), Emu(height)
 
 
-def _title_slide(prs: PresentationType, result: SurveyResult) -> None:
+def _title_slide(prs: PresentationType, report) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_LAYOUT])
     title, subtitle = slide.shapes.title, slide.placeholders[1]
     _place(title, MARGIN, Inches(2.0), WIDTH - 2 * MARGIN, Inches(1.8))
     _place(subtitle, MARGIN, Inches(4.0), WIDTH - 2 * MARGIN, Inches(1.5))
-    title.text = result.spec.title
+    title.text = report.title
     subtitle.text_frame.text = SUBTITLE
-    subtitle.text_frame.add_paragraph().text = str(result.spec.year)
+    subtitle.text_frame.add_paragraph().text = str(report.year)
 
 
-def _section_slide(prs: PresentationType, heading: str, indicators: list[IndicatorResult]) -> None:
+def _section_slide(prs: PresentationType, heading: str, rows: list) -> None:
     """A divider: the focus area's name over the list of its indicators."""
     slide = prs.slides.add_slide(prs.slide_layouts[SECTION_LAYOUT])
     title, body = slide.shapes.title, slide.placeholders[1]
     _place(title, MARGIN, Inches(2.2), WIDTH - 2 * MARGIN, Inches(1.6))
     _place(body, MARGIN, Inches(4.0), WIDTH - 2 * MARGIN, Inches(2.5))
     title.text = heading
-    body.text_frame.text = indicator_heading(indicators[0])
-    for ind in indicators[1:]:
-        body.text_frame.add_paragraph().text = indicator_heading(ind)
+    body.text_frame.text = indicator_heading(rows[0])
+    for row in rows[1:]:
+        body.text_frame.add_paragraph().text = indicator_heading(row)
 
 
-def _indicator_slide(
-    prs: PresentationType, result: SurveyResult, ind: IndicatorResult, previous: Optional[SurveyResult]
-) -> None:
+def _indicator_slide(prs: PresentationType, report, row) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
     _place(slide.shapes.title, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(1.2))
-    slide.shapes.title.text = indicator_heading(ind)
+    slide.shapes.title.text = indicator_heading(row)
     slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(28)
-    _indicator_text(slide, result, ind)
-    _indicator_chart(slide, result, ind, previous)
-    _notes(slide, result, ind)
+    _indicator_text(slide, report, row)
+    _indicator_chart(slide, report, row)
+    _notes(slide, report, row)
 
 
-def _indicator_text(slide: Slide, result: SurveyResult, ind: IndicatorResult) -> None:
+def _indicator_text(slide: Slide, report, row) -> None:
     """Statement, n and the interval in a text box left of the chart."""
-    plural, definite = population_words(result.spec.population)
     box = slide.shapes.add_textbox(MARGIN, Inches(1.7), Inches(5.2), Inches(5.0))
     tf = box.text_frame
     tf.word_wrap = True
-    tf.text = ind.statement(definite)
+    tf.text = row.statement
     tf.paragraphs[0].font.size = Pt(20)
-    lines = [f"n={fmt.number(ind.n)} {plural}"]
-    if ind.excluded:
-        lines.append(f"Exkluderade på grund av okänt svar: {fmt.number(ind.excluded)}")
-    if ind.wilson is not None:
-        low, high = ind.wilson
+    lines = [f"n={fmt.number(row.n)} {report.population_plural}"]
+    if row.excluded:
+        lines.append(f"Exkluderade på grund av okänt svar: {fmt.number(row.excluded)}")
+    if row.interval is not None:
+        low, high = row.interval
         lines.append(f"95 % konfidensintervall: {fmt.number(low, 1)}{fmt.DASH}{fmt.percent(high)}")
     for line in lines:
         p = tf.add_paragraph()
@@ -134,19 +127,12 @@ def _indicator_text(slide: Slide, result: SurveyResult, ind: IndicatorResult) ->
         p.space_before = Pt(12)
 
 
-def chart_points(
-    result: SurveyResult, ind: IndicatorResult, previous: Optional[SurveyResult]
-) -> list[tuple[str, Optional[float]]]:
+def chart_points(report, row) -> list[tuple[str, Optional[float]]]:
     """(category, percent) in time order: the previous year first when it has the indicator."""
     points = []
-    if previous is not None:
-        try:
-            before = previous.indicator(ind.spec.id)
-        except KeyError:
-            before = None
-        if before is not None:
-            points.append((f"{NATION} {previous.spec.year}", _float(before.percent)))
-    points.append((f"{NATION} {result.spec.year}", _float(ind.percent)))
+    if row.previous is not None:
+        points.append((f"{NATION} {report.previous_year}", _float(row.previous.percent)))
+    points.append((f"{NATION} {report.year}", _float(row.percent)))
     return points
 
 
@@ -154,11 +140,9 @@ def _float(value: Optional[Decimal]) -> Optional[float]:
     return None if value is None else float(value)
 
 
-def _indicator_chart(
-    slide: Slide, result: SurveyResult, ind: IndicatorResult, previous: Optional[SurveyResult]
-) -> None:
+def _indicator_chart(slide: Slide, report, row) -> None:
     """A native clustered column chart, 0–100 %, with one-decimal data labels."""
-    points = chart_points(result, ind, previous)
+    points = chart_points(report, row)
     data = CategoryChartData(number_format="0.0")
     data.categories = [c for c, _ in points]
     data.add_series("Andel (%)", [v for _, v in points])
@@ -185,11 +169,11 @@ def _indicator_chart(
     labels.font.size = Pt(16)
 
 
-def _notes(slide: Slide, result: SurveyResult, ind: IndicatorResult) -> None:
+def _notes(slide: Slide, report, row) -> None:
     """Speaker notes with the rule, so the presenter can answer 'how is this counted?'."""
     notes = slide.notes_slide.notes_text_frame
-    notes.text = f"Regel: {describe_rule(ind.spec.rule, result.spec.questions)}"
-    notes.add_paragraph().text = f"Okända svar: {MISSING_TEXT.get(ind.spec.missing, ind.spec.missing)}"
+    notes.text = f"Regel: {row.rule_text}"
+    notes.add_paragraph().text = f"Okända svar: {row.missing_text}"
     notes.add_paragraph().text = (
-        f"Täljare {ind.numerator}, n {ind.n}, exkluderade {ind.excluded}. Källa: {result.spec.title}."
+        f"Täljare {row.numerator}, n {row.n}, exkluderade {row.excluded}. Källa: {report.title}."
     )

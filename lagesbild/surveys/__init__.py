@@ -1,5 +1,6 @@
 """Survey specifications, responses and the development indicators computed from them.
 
-spec.py, responses.py and engine.py are pure Python (no Django) so the command line can
-compute without a database; models.py, services.py and selectors.py hold the stored side.
+spec.py, responses.py, engine.py and presenters.py are pure Python (no Django) so the command
+line can compute and write reports without a database; models.py, services.py and selectors.py
+hold the stored side.
 """

@@ -14,35 +14,27 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from lagesbild.calc import fmt
+from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
 from lagesbild.ingest.models import Import
 from lagesbild.org import audit, scope
-from lagesbild.org.models import Membership, OrgUnit
+from lagesbild.org.models import OrgUnit
 from lagesbild.reports import charts
-from lagesbild.reports.survey_xlsx import describe_rule
 
 from . import presenters, selectors, services
 from .forms import SurveyUploadForm
 from .models import Survey
 
-UPLOAD_ROLES = {Membership.Role.ADMIN, Membership.Role.STRATEGIST}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 def _may_upload(user) -> bool:
-    return scope.is_national(user) and scope.has_role(user, UPLOAD_ROLES)
+    return scope.is_national(user) and scope.has_role(user, services.UPLOAD_ROLES)
 
 
 def _survey(key: str) -> Survey:
     return get_object_or_404(Survey.objects.select_related("spec_import", "responses_import"), key=key)
-
-
-def _results(survey: Survey):
-    stored = selectors.compute_stored(survey)
-    prev_survey = selectors.previous_comparable(survey)
-    previous = selectors.compute_stored(prev_survey).result if prev_survey else None
-    return stored, prev_survey, previous
 
 
 @login_required
@@ -65,12 +57,12 @@ def survey_upload(request):
     if request.method == "POST" and form.is_valid():
         spec_f, resp_f = form.cleaned_data["spec"], form.cleaned_data["responses"]
         try:
-            outcome = services.import_survey(spec_f.read(), spec_f.name, resp_f.read(), resp_f.name, request.user)
+            outcome = services.import_survey(
+                spec_f.read(), spec_f.name, resp_f.read(), resp_f.name, actor=Actor.from_request(request)
+            )
         except InputError as exc:
             problems = exc.problems
-            audit.record(request, "survey.import.refused", object_type="Survey", problems=len(problems))
         else:
-            audit.record(request, "survey.import", outcome.survey, outcome=outcome.outcome, respondents=outcome.respondents)
             if outcome.outcome == Import.Outcome.UNCHANGED:
                 messages.info(request, "Filerna är redan importerade; inget ändrades.")
             else:
@@ -91,25 +83,24 @@ def survey_upload(request):
 @login_required
 def survey_results(request, key):
     survey = _survey(key)
-    stored, prev_survey, previous = _results(survey)
-    rows = presenters.indicator_rows(stored.result, previous)
-    chart = charts.svg(charts.indicator_bar_spec(charts.survey_chart_rows(stored.result)))
-    regions = sorted(
-        {u for u in stored.units.values() if u is not None and scope.can_see(request.user, u)}, key=lambda u: u.code
-    )
+    report, stored, prev_survey = selectors.report(survey)
+    chart = charts.svg(charts.indicator_bar_spec(presenters.chart_rows(report)))
+    units = selectors.units_of(stored).values()
+    regions = sorted((u for u in units if scope.can_see(request.user, u)), key=lambda u: u.code)
     return render(
         request,
         "surveys/results.html",
         {
             "survey": survey,
-            "rows": rows,
+            "report": report,
+            "rows": report.rows,
             "chart": chart,
             "previous_survey": prev_survey,
             "earlier_survey": None if prev_survey else selectors.previous_survey(survey),
             "not_comparable": presenters.NOT_COMPARABLE,
             "regions": regions,
-            "respondent_count": len(stored.result.responses.respondents),
-            "plural": presenters.population_plural(survey.population),
+            "respondent_count": report.respondents,
+            "plural": report.population_plural,
         },
     )
 
@@ -117,27 +108,24 @@ def survey_results(request, key):
 @login_required
 def indicator_detail(request, key, indicator):
     survey = _survey(key)
-    stored, _, previous = _results(survey)
+    report, stored, _ = selectors.report(survey)
     try:
-        ind = stored.result.indicator(indicator)
+        row = report.row(indicator)
     except KeyError:
         raise Http404("Indikatorn finns inte i enkäten.") from None
-    row = next(r for r in presenters.indicator_rows(stored.result, previous) if r.id == indicator)
-    outcomes = selectors.visible_outcomes(request.user, stored, ind)
-    questions = ind.spec.questions
+    outcomes = selectors.visible_outcomes(request.user, stored, row.outcomes)
+    questions = [q for q, _ in row.questions]
     audit.record(request, "survey.indicator.view", survey, indicator=indicator, rows=len(outcomes))
     return render(
         request,
         "surveys/indicator.html",
         {
             "survey": survey,
-            "ind": ind,
             "row": row,
-            "questions": [(q, stored.result.spec.questions.get(q)) for q in questions],
+            "questions": row.questions,
             "outcomes": [(o, [o.respondent.answers.get(q, "") for q in questions]) for o in outcomes],
-            "hidden": len(ind.outcomes) - len(outcomes),
-            "rule_text": describe_rule(ind.spec.rule, stored.result.spec.questions),
-            "plural": presenters.population_plural(survey.population),
+            "hidden": len(row.outcomes) - len(outcomes),
+            "plural": report.population_plural,
         },
     )
 
@@ -148,21 +136,21 @@ def region_detail(request, key, code):
     unit = get_object_or_404(OrgUnit, code=code)
     if not scope.can_see(request.user, unit):
         raise PermissionDenied("Regionen ligger utanför din behörighet.")
-    stored, _, _ = _results(survey)
-    keys = [k for k, u in stored.units.items() if u is not None and u.pk == unit.pk]
+    report, stored, _ = selectors.report(survey)
+    keys = [k for k, pk in stored.unit_ids.items() if pk == unit.pk]
     if not keys:
         raise Http404("Regionen har inte besvarat enkäten.")
     lines = []
-    for ind in stored.result.indicators:
-        o = ind.outcome_for(keys[0])
+    for row in report.rows:
+        o = stored.result.indicator(row.id).outcome_for(keys[0])
         if o is None:
             continue
         lines.append(
             {
-                "ind": ind,
+                "row": row,
                 "outcome": o,
-                "answers": [(q, o.respondent.answers.get(q, "")) for q in ind.spec.questions],
-                "national": fmt.percent(ind.percent),
+                "answers": [(q, o.respondent.answers.get(q, "")) for q, _ in row.questions],
+                "national": row.percent_text,
             }
         )
     audit.record(request, "survey.region.view", survey, region=unit.code)
@@ -170,9 +158,9 @@ def region_detail(request, key, code):
 
 
 def _download(request, survey, kind: str, content_type: str, writer) -> HttpResponse:
-    stored, _, previous = _results(survey)
+    report, _, _ = selectors.report(survey)
     buf = io.BytesIO()
-    writer(stored.result, buf, previous)
+    writer(report, buf)
     audit.record(request, f"survey.export.{kind}", survey)
     response = HttpResponse(buf.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{slugify(survey.key)}.{kind}"'

@@ -20,10 +20,12 @@ def reference_data(transactional_db):
 
 @pytest.fixture
 def users_and_surveys(reference_data, national_user, kalmar_user, demo_dir):
+    from lagesbild.core.actor import Actor
     from lagesbild.surveys.services import import_survey
 
     for spec, resp in (("sos-2024.yaml", "sos-2024-svar.xlsx"), ("sos-2025.yaml", "sos-2025-svar.csv")):
-        import_survey((demo_dir / spec).read_bytes(), spec, (demo_dir / resp).read_bytes(), resp, national_user)
+        import_survey((demo_dir / spec).read_bytes(), spec, (demo_dir / resp).read_bytes(), resp,
+                      actor=Actor.cli(national_user))
 
 
 def test_login_start_page_and_results(page, users_and_surveys):

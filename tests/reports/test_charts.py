@@ -10,6 +10,7 @@ import pytest
 from lagesbild.ingest.readers import read_path
 from lagesbild.reports import charts
 from lagesbild.surveys.engine import compute
+from lagesbild.surveys.presenters import chart_rows, present
 from lagesbild.surveys.responses import validate
 from lagesbild.surveys.spec import load_spec
 
@@ -21,7 +22,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 def rows() -> list[dict]:
     spec = load_spec(DEMO / "sos-2025.yaml")
     result = compute(spec, validate(spec, read_path(DEMO / "sos-2025-svar.csv")))
-    return charts.survey_chart_rows(result)
+    return chart_rows(present(result))
 
 
 @pytest.fixture(autouse=True)
@@ -91,9 +92,11 @@ def test_cache_returns_the_same_object_for_an_equal_spec(rows):
 
 
 def test_report_writers_do_not_import_django():
-    """The command line writes reports without a database: no Django on the import path."""
+    """The command line writes reports without a database: no Django on the import path (the
+    writers and the survey presenter they render)."""
     code = (
-        "import sys; import lagesbild.reports.charts, lagesbild.reports.survey_xlsx, lagesbild.reports.survey_pptx; "
+        "import sys; import lagesbild.reports.charts, lagesbild.reports.survey_xlsx, lagesbild.reports.survey_pptx, "
+        "lagesbild.surveys.presenters; "
         "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
     )
     root = Path(__file__).resolve().parents[2]

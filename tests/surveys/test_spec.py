@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from lagesbild.calc.rules import All, Any, Leaf, Not
@@ -109,3 +111,17 @@ def test_empty_spec_file(tmp_path):
     f.write_bytes(b"")
     with pytest.raises(InputError, match="filen är tom"):
         load_spec(f)
+
+
+def test_the_documented_example_parses_with_the_real_parser():
+    """docs/architecture.md's "Survey specification" example is a spec the parser accepts."""
+    import re
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = doc.split("## Survey specification", 1)[1]
+    example = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    spec = parse_spec(example, "architecture.md")
+    assert spec.id == "sos-2025" and spec.population == "region" and spec.missing_labels == ("Vet ej",)
+    (ui1,) = spec.indicators
+    assert (ui1.id, ui1.focus_area, ui1.missing) == ("UI1", 1, "kleene")
+    assert ui1.questions == ["Q1", "Q2", "Q3"]

@@ -50,13 +50,14 @@ def test_results_page_shows_published_figures(client, national_user, demo_survey
 
 def test_comparable_survey_shows_change_in_points(client, national_user, demo_surveys, demo_dir):
     """A survey that declares comparable_with gets year-on-year change in percentage points."""
+    from lagesbild.core.actor import Actor
     from lagesbild.surveys.services import import_survey
 
     spec = (demo_dir / "sos-2025.yaml").read_text(encoding="utf-8")
     spec = spec.replace("id: sos-2025", "id: sos-2026").replace("year: 2025", "year: 2026").replace(
         "comparable_with: []", "comparable_with: [sos-2025]").replace("2025\n", "2026\n")
     resp = (demo_dir / "sos-2025-svar.csv").read_bytes()
-    import_survey(spec.encode(), "sos-2026.yaml", resp, "sos-2026-svar.csv", national_user)
+    import_survey(spec.encode(), "sos-2026.yaml", resp, "sos-2026-svar.csv", actor=Actor.cli(national_user))
     client.force_login(national_user)
     page = text(client.get(reverse("surveys:results", args=["sos-2026"])))
     assert "Jämförs med" in page and "Ej jämförbar" not in page
@@ -134,3 +135,8 @@ def test_upload_all_or_nothing_with_located_errors(client, national_user, demo_d
     assert r.status_code == 302 and r["Location"] == "/enkater/sos-2025/"
     assert Survey.objects.get().responses_import.uploaded_by == national_user
     assert AuditEvent.objects.filter(action="survey.import", user=national_user).exists()
+    # The service audits the write, once, as a web action; the view adds nothing of its own.
+    (event,) = AuditEvent.objects.filter(action="survey.import")
+    assert event.channel == "web" and event.path == "/enkater/importera/" and event.detail["outcome"] == "ok"
+    (refused,) = AuditEvent.objects.filter(action="survey.import.refused")
+    assert refused.channel == "web" and refused.detail["problems"] >= 1
