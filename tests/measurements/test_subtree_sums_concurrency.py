@@ -6,6 +6,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from lagesbild.core.actor import Actor
 from lagesbild.measurements import services, subtree_sums
 from tests.measurements.conftest import csv
 
@@ -25,7 +26,7 @@ def test_concurrent_imports_leave_exact_sums(refdata, tree, share, region_admin)
     def first():
         try:
             with transaction.atomic():
-                services.import_observations(csv("t-andel;T-AVD1;2025-01;;;1;2;"), "a.csv", region_admin)
+                services.import_observations(csv("t-andel;T-AVD1;2025-01;;;1;2;"), "a.csv", actor=Actor.cli(region_admin))
                 imported.set()
                 time.sleep(0.5)  # still uncommitted while the second import runs
         except Exception as exc:  # pragma: no cover - reported below
@@ -37,7 +38,7 @@ def test_concurrent_imports_leave_exact_sums(refdata, tree, share, region_admin)
     def second():
         try:
             imported.wait(10)
-            services.import_observations(csv("t-andel;T-AVD2;2025-01;;;3;4;"), "b.csv", region_admin)
+            services.import_observations(csv("t-andel;T-AVD2;2025-01;;;3;4;"), "b.csv", actor=Actor.cli(region_admin))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
