@@ -158,13 +158,18 @@ def _reference_label(ref: Optional[OrgUnit], figures: dict, period: Period) -> t
 
 
 def coverage_text(children: list[OrgUnit], counts: dict) -> str:
-    """What a roll-up covers: '3 av 21 regioner har data'."""
+    """What a roll-up covers, per kind of child that has data (every kind when none has):
+    '3 av 21 regioner har data', '1 av 21 regioner och 2 av 290 kommuner har data'."""
     if not children:
         return ""
-    kinds = {c.kind for c in children}
-    noun = KIND_PLURALS.get(kinds.pop(), "enheter") if len(kinds) == 1 else "enheter"
-    with_data = sum(1 for c in children if c.path in counts or c.current_path in counts)
-    return f"{with_data} av {len(children)} {noun} har data"
+    parts = []
+    for kind, noun in KIND_PLURALS.items():
+        of_kind = [c for c in children if c.kind == kind]
+        if of_kind:
+            with_data = sum(1 for c in of_kind if c.path in counts or c.current_path in counts)
+            parts.append((with_data, f"{with_data} av {len(of_kind)} {noun}"))
+    shown = [text for n, text in parts if n] or [text for _, text in parts]
+    return " och ".join(shown) + " har data"
 
 
 def dashboard(unit: OrgUnit, period: Period, focus: Optional[int] = None, as_of_today: bool = False) -> Dashboard:
