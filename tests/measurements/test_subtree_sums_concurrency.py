@@ -57,3 +57,40 @@ def test_concurrent_imports_leave_exact_sums(refdata, tree, share, region_admin)
     jan = Period.parse("2025-01")
     s = selectors.sums_by_period(tree["region"], [share], jan, jan)[share.id][jan]
     assert (s.numerator, s.denominator, s.rows) == (4, 6, 2)
+
+
+def test_a_second_import_is_told_that_one_is_running(refdata, tree, share, region_admin, monkeypatch):
+    """Issue 8, item 28: another connection holds the sums' lock (a killed import's backend); the
+    import waits a bounded time, then gets a clear message and a refused import on record."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has one writer and its own busy timeout")
+    from lagesbild.ingest.errors import InputError
+    from lagesbild.ingest.models import Import
+
+    monkeypatch.setattr(subtree_sums, "LOCK_WAIT_SECONDS", 0.5)
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        try:
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [subtree_sums.LOCK_KEY])
+                held.set()
+                release.wait(20)
+        finally:
+            connection.close()
+
+    t = threading.Thread(target=holder)
+    t.start()
+    try:
+        assert held.wait(10)
+        started = time.monotonic()
+        with pytest.raises(InputError) as exc:
+            services.import_observations(csv("t-andel;T-AVD1;2025-01;;;1;2;"), "a.csv", actor=Actor.cli(region_admin))
+        assert time.monotonic() - started < 5
+        assert exc.value.problems[0].message == "en import pågår redan – försök igen om en stund"
+        assert Import.objects.get(file_name="a.csv").outcome == "failed"
+    finally:
+        release.set()
+        t.join(30)
+    services.import_observations(csv("t-andel;T-AVD1;2025-01;;;1;2;"), "a.csv", actor=Actor.cli(region_admin))
+    assert subtree_sums.verify() == []

@@ -164,3 +164,14 @@ def test_a_total_row_and_split_rows_from_two_imports_are_refused(tree, share, re
     assert "uppdelad rad (kön K" in exc.value.problems[0].message and "kon2.csv" in exc.value.problems[0].message
     r = api_for(region_admin).get("/api/v1/values/", {"unit": "T-AVD1", "period": "2025-01", "measure": "t-andel"})
     assert (r.json()[0]["numerator"], r.json()[0]["denominator"]) == (2, 10)
+
+
+@pytest.mark.parametrize("period", ["9998-12", "9999-12", "0001-01"])
+def test_periods_out_of_range_are_refused_clearly(tree, share, region_admin, kalmar_user, period):
+    """Issue 8, item 23: in an import (located) and in the API."""
+    with pytest.raises(InputError) as exc:
+        services.import_observations(csv(f"t-andel;T-AVD1;{period};;;1;2;"), "x.csv", actor=Actor.cli(region_admin))
+    (p,) = exc.value.problems
+    assert (p.column, p.value) == ("period", period) and "1990–2100" in p.message
+    r = api_for(kalmar_user).get("/api/v1/values/", {"unit": "08", "period": period})
+    assert r.status_code == 400 and "1990–2100" in r.content.decode()
