@@ -38,3 +38,34 @@ def test_the_frozen_fill_computes_what_the_application_computes(tree, share, reg
     assert sorted(SubtreeSum.objects.values_list("org_unit_id", "measure_id", "period_start", "granularity",
                                                  "numerator", "denominator", "row_count")) == expected
     assert subtree_sums.verify() == []
+
+
+@pytest.fixture
+def refdata(transactional_db):
+    from lagesbild.org.reference import ensure_reference_data
+
+    ensure_reference_data()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_target_key_migration_merges_duplicates_written_before_it(refdata, tree, share, capsys):
+    """Issue 8, item 10: duplicates stored before the constraint existed are reported and merged
+    (the one written last is kept), then the key is unique."""
+    from lagesbild.measurements.models import Target
+
+    constraint = next(c for c in Target._meta.constraints if c.name == "target_key_uniq")
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Target, constraint)
+    try:
+        old = Target.objects.create(measure=share, org_unit=tree["med"], comparator=">=", value=80)
+        new = Target.objects.create(measure=share, org_unit=tree["med"], comparator=">=", value=90)
+        other = Target.objects.create(measure=share, org_unit=tree["med"], comparator=">=", value=70,
+                                      valid_from="2025-01-01")
+        migration = importlib.import_module("lagesbild.measurements.migrations.0007_target_key_uniq")
+        migration.merge_duplicates(apps, None)
+    finally:
+        with connection.schema_editor() as editor:
+            editor.add_constraint(Target, constraint)
+    assert sorted(Target.objects.values_list("pk", flat=True)) == sorted([new.pk, other.pk])
+    report = capsys.readouterr().out
+    assert f"mål id {old.pk}" in report and f"samma nyckel som mål id {new.pk}" in report
