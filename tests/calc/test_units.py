@@ -45,3 +45,11 @@ def test_the_model_reads_the_registry():
     assert Measure.Unit.choices == units.CHOICES
     m = Measure(unit="index", decimals=0)
     assert (m.has_denominator, m.is_share, m.unit_suffix, m.excel_format) == (True, False, "", "#,##0")
+
+
+def test_dead_code_of_issue_8_item_15_is_gone():
+    from lagesbild.calc import status
+    from lagesbild.measurements.selectors import MeasureStatus
+
+    assert not hasattr(status, "comparator_for")
+    assert not hasattr(MeasureStatus, "change_from_previous")
