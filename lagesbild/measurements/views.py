@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
 from typing import Optional
 
 from django.contrib import messages
@@ -33,13 +34,28 @@ def _unit(request, code: str) -> OrgUnit:
     return unit
 
 
+class _BadPeriod(Exception):
+    """A ?period= the page cannot show: answered with 400 and the reason."""
+
+
+def _answers_bad_period(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _BadPeriod as exc:
+            return render(request, "measurements/bad_period.html", {"message": str(exc)}, status=400)
+
+    return wrapped
+
+
 def _period(request, unit: OrgUnit) -> Period:
     text = request.GET.get("period", "")
     if text:
         try:
             return Period.parse(text)
         except ValueError as exc:
-            raise Http404(str(exc)) from None
+            raise _BadPeriod(str(exc)) from None
     return selectors.latest_period_with_data(unit, periods.YEAR) or Period.containing(date.today(), periods.YEAR)
 
 
@@ -75,6 +91,7 @@ def _dashboard_context(request, unit: OrgUnit) -> dict:
 
 
 @login_required
+@_answers_bad_period
 def dashboard(request, code):
     unit = _unit(request, code)
     context = _dashboard_context(request, unit)
@@ -84,6 +101,7 @@ def dashboard(request, code):
 
 
 @login_required
+@_answers_bad_period
 def dashboard_xlsx(request, code):
     unit = _unit(request, code)
     d = presenters.dashboard(unit, _period(request, unit), _focus(request), _as_of_today(request))
@@ -98,6 +116,7 @@ def _xlsx_response(data: bytes, name: str) -> HttpResponse:
 
 
 @login_required
+@_answers_bad_period
 def measure_detail(request, code, measure):
     unit = _unit(request, code)
     period = _period(request, unit)

@@ -175,3 +175,14 @@ def test_periods_out_of_range_are_refused_clearly(tree, share, region_admin, kal
     assert (p.column, p.value) == ("period", period) and "1990–2100" in p.message
     r = api_for(kalmar_user).get("/api/v1/values/", {"unit": "08", "period": period})
     assert r.status_code == 400 and "1990–2100" in r.content.decode()
+
+
+def test_a_page_asked_for_a_period_out_of_range_says_why(client, tree, share, kalmar_user):
+    """Issue 8, item 23: a 400 with the reason, not a bare 'page not found'."""
+    from django.urls import reverse
+
+    client.force_login(kalmar_user)
+    for url in (reverse("measurements:dashboard", args=["08"]), reverse("measurements:dashboard_xlsx", args=["08"]),
+                reverse("measurements:measure", args=["08", "t-andel"])):
+        r = client.get(url + "?period=9999-12")
+        assert r.status_code == 400 and "1990–2100" in r.content.decode(), url
