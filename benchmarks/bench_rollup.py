@@ -475,7 +475,7 @@ def region_plans(world: World, result: dict, tag: str = "") -> dict:
     if len(by) < 2:
         return {}
     ranked = sorted(by, key=by.get)
-    measures = selectors.current_measures()
+    measures = selectors.measures_for(Period.parse(PERIOD))
     month = Period.parse(PERIOD)
     out = {}
     for label, code in (("slowest", ranked[-1]), ("fastest", ranked[0])):
@@ -501,7 +501,7 @@ def measure_statuses_alone(world: World, cfg: Config, n: int = 20) -> dict:
     from lagesbild.measurements import selectors
     from lagesbild.org.models import OrgUnit
 
-    measures = selectors.current_measures()
+    measures = selectors.measures_for(Period.parse(PERIOD))
     period = Period.parse(PERIOD)
     units = list(OrgUnit.objects.filter(id__in=[r[0] for r in world.regions]).order_by("code"))
     for u in units[: cfg.warmups]:
@@ -655,7 +655,7 @@ def rollup_cases(world: World) -> list[dict]:
     v = world.vendor
     region = OrgUnit.objects.get(pk=world.regions[0][0])
     nation = OrgUnit.objects.get(code="SE")
-    measures = selectors.current_measures()
+    measures = selectors.measures_for(Period.parse(PERIOD))
     ids = [m.id for m in measures]
     one = measures[0]
     month = Period.parse(PERIOD)
@@ -783,8 +783,9 @@ def _import_file(world: World, rows: int, year: int) -> tuple[bytes, int]:
 CSV_ONLY = "for comparison: csv.reader alone"
 
 
-def import_phases(data: bytes, name: str, user) -> dict:
+def import_phases(data: bytes, name: str, actor) -> dict:
     """The service's validation steps on their own (the same functions, the same file)."""
+    from lagesbild.catalogue.selectors import versions_by_code
     from lagesbild.ingest.readers import read_table
     from lagesbild.measurements import importers, services
 
@@ -793,13 +794,13 @@ def import_phases(data: bytes, name: str, user) -> dict:
     table = read_table(data, name)
     out["read_table"] = time.perf_counter() - t
     t = time.perf_counter()
-    measures, units = services._lookups()
+    versions, units = versions_by_code(), services._units()
     out["code lookups (_lookups)"] = time.perf_counter() - t
     t = time.perf_counter()
-    rows = importers.parse_observations(table, measures, units)
+    rows = importers.parse_observations(table, versions, units)
     out["importers.parse_observations"] = time.perf_counter() - t
     t = time.perf_counter()
-    services._check_scope(table, rows, units, user, lambda r: r.unit_code)
+    services._check_scope(table, rows, units, actor)
     out["scope check (_check_scope)"] = time.perf_counter() - t
     del table, rows
     t = time.perf_counter()
@@ -839,10 +840,11 @@ def import_bench(world: World, rows: int, after: Optional[Callable[[], dict]] = 
     from django.contrib.auth import get_user_model
     from django.db import connection
 
+    from lagesbild.core.actor import Actor
     from lagesbild.measurements import services
     from lagesbild.measurements.models import Observation
 
-    user = get_user_model().objects.get(pk=world.superuser_id)
+    user = Actor.cli(get_user_model().objects.get(pk=world.superuser_id))
     data, n = _import_file(world, rows, IMPORT_YEAR)
     name = f"nationell-{IMPORT_YEAR}.csv"
     out = {"rows": n, "bytes": len(data), "year": IMPORT_YEAR, "units": len({line.split(b';')[1] for line in data.splitlines()[1:]})}
@@ -850,19 +852,19 @@ def import_bench(world: World, rows: int, after: Optional[Callable[[], dict]] = 
     rec = Recorder()
     with PeakRSS() as peak, connection.execute_wrapper(rec):
         t0 = time.perf_counter()
-        r1 = services.import_observations(data, name, user)
+        r1 = services.import_observations(data, name, actor=user)
         out["first_seconds"] = time.perf_counter() - t0
     out["first_peak_rss"] = peak.as_json()
     out["first_sql"] = _sql_split(rec.calls)
     existing = [c for c in rec.calls if c["sql"].lstrip().upper().startswith("SELECT") and "measurements_observation" in c["sql"]
-                and not c["many"]]
+                and "lagesbild_obs_in" not in c["sql"] and not c["many"]]
     if r1.created != n:
         raise AssertionError(f"first import created {r1.created}, expected {n}")
     log(f"{world.vendor}: import {n:,} new rows in {out['first_seconds']:.1f}s")
     rec = Recorder()
     with PeakRSS() as peak, connection.execute_wrapper(rec):
         t0 = time.perf_counter()
-        r2 = services.import_observations(data, name, user)
+        r2 = services.import_observations(data, name, actor=user)
         out["again_seconds"] = time.perf_counter() - t0
     out["again_peak_rss"] = peak.as_json()
     if r2.unchanged != n or r2.created or r2.updated:

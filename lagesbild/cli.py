@@ -170,9 +170,9 @@ def data_import(args) -> int:
             from lagesbild.measurements import services
 
             if args.kind == "targets":
-                result = services.import_targets(path.read_bytes(), path.name, user)
+                result = services.import_targets(path.read_bytes(), path.name, actor=actor)
             else:
-                result = services.import_observations(path.read_bytes(), path.name, user,
+                result = services.import_observations(path.read_bytes(), path.name, actor=actor,
                                                       reference=args.kind == "reference")
     counts = getattr(result, "result", result)  # the catalogue nests its counts
 

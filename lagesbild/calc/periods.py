@@ -13,6 +13,8 @@ MONTH, QUARTER, TERTIAL, YEAR = "month", "quarter", "tertial", "year"
 MONTHS = {MONTH: 1, QUARTER: 3, TERTIAL: 4, YEAR: 12}
 GRANULARITIES = tuple(MONTHS)
 LABELS = {MONTH: "månad", QUARTER: "kvartal", TERTIAL: "tertial", YEAR: "år"}
+# The years a period may lie in: wide enough for every historical series and every plan.
+MIN_YEAR, MAX_YEAR = 1990, 2100
 MONTH_NAMES = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 
@@ -86,19 +88,27 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> "Period":
-        """Inverse of ``key``: '2025-03', '2025-Q1', '2025-T2', '2025'."""
+        """Inverse of ``key``: '2025-03', '2025-Q1', '2025-T2', '2025', in the years MIN_YEAR–MAX_YEAR."""
         t = text.strip().upper()
         try:
             if len(t) == 4 and t.isdigit():
-                return cls(date(int(t), 1, 1), YEAR)
-            y, rest = t.split("-", 1)
-            if rest.startswith("Q"):
-                return cls(date(int(y), 3 * (int(rest[1:]) - 1) + 1, 1), QUARTER)
-            if rest.startswith("T"):
-                return cls(date(int(y), 4 * (int(rest[1:]) - 1) + 1, 1), TERTIAL)
-            return cls(date(int(y), int(rest), 1), MONTH)
+                y, granularity, first_month = t, YEAR, 1
+            else:
+                y, rest = t.split("-", 1)
+                if rest.startswith("Q"):
+                    granularity, first_month = QUARTER, 3 * (int(rest[1:]) - 1) + 1
+                elif rest.startswith("T"):
+                    granularity, first_month = TERTIAL, 4 * (int(rest[1:]) - 1) + 1
+                else:
+                    granularity, first_month = MONTH, int(rest)
+            if len(y) != 4 or not y.isdigit():
+                raise ValueError(y)
+            year = int(y)
+            if MIN_YEAR <= year <= MAX_YEAR:
+                return cls(date(year, first_month, 1), granularity)
         except (ValueError, IndexError):
-            raise ValueError(f"okänd period: {text!r} (använd t.ex. 2025-03, 2025-Q1, 2025-T1 eller 2025)") from None
+            raise ValueError(f"okänd period: {text[:20]!r} (använd t.ex. 2025-03, 2025-Q1, 2025-T1 eller 2025)") from None
+        raise ValueError(f"perioden {text[:20]!r} ligger utanför de år som kan anges ({MIN_YEAR}–{MAX_YEAR})")
 
 
 def bucket(d: date, granularity: str) -> date:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
+from . import units
+
 # Two-sided 95 % normal quantile.
 Z95 = 1.959963984540054
 
@@ -97,7 +99,8 @@ def wilson_interval(
     )
 
 
-MULTIPLIERS = {"percent": 100, "per_100": 100, "per_1000": 1000, "per_100000": 100000, "index": 1, "days": 1}
+# The units with a denominator and their factors, from the one registry.
+MULTIPLIERS = {code: u.factor for code, u in units.UNITS.items() if u.has_denominator}
 
 
 def rate(numerator: int, denominator: int | None, unit: str, decimals: int = 1) -> Decimal | None:
@@ -105,7 +108,7 @@ def rate(numerator: int, denominator: int | None, unit: str, decimals: int = 1) 
 
     A ``count`` is the numerator itself. None when the denominator is 0 or missing.
     """
-    if unit == "count":
+    if not units.UNITS[unit].has_denominator:
         return round_half_up(Decimal(numerator), decimals)
     if not denominator:
         return None

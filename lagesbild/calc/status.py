@@ -42,11 +42,6 @@ def status(
     return NOT_ACHIEVED
 
 
-def comparator_for(direction: str) -> str:
-    """The natural comparator of a measure's direction, for targets entered as a plain value."""
-    return ">=" if direction == HIGHER else "<="
-
-
 def trend(now: Optional[Decimal], before: Optional[Decimal], direction: str) -> Optional[str]:
     """'better', 'worse' or 'same' honouring the direction; None when either is missing."""
     if now is None or before is None:

@@ -1,5 +1,7 @@
 from django.db import models
 
+from lagesbild.calc import units
+
 
 class ActionPlan(models.Model):
     """A national action plan, e.g. Agera för säker vård 2025–2030."""
@@ -67,14 +69,8 @@ class Measure(models.Model):
         PROCESS = "process", "Process"
         RESULTAT = "resultat", "Resultat"
 
-    class Unit(models.TextChoices):
-        PERCENT = "percent", "Procent"
-        PER_100 = "per_100", "Per 100"
-        PER_1000 = "per_1000", "Per 1 000"
-        PER_100000 = "per_100000", "Per 100 000"
-        COUNT = "count", "Antal"
-        INDEX = "index", "Index (medelvärde)"
-        DAYS = "days", "Dagar (medelvärde)"
+    # The choices of the one unit registry (lagesbild.calc.units): Measure.Unit.PERCENT == "percent".
+    Unit = models.TextChoices("Unit", {code.upper(): (code, label) for code, label in units.CHOICES})
 
     class Direction(models.TextChoices):
         HIGHER = "higher", "Högre är bättre"
@@ -124,17 +120,23 @@ class Measure(models.Model):
         return self.title
 
     @property
+    def unit_info(self) -> units.Unit:
+        """What the registry knows about this measure's unit (factor, suffix, axis title, …)."""
+        return units.unit(self.unit)
+
+    @property
     def has_denominator(self) -> bool:
-        return self.unit != self.Unit.COUNT
+        return self.unit_info.has_denominator
 
     @property
     def is_share(self) -> bool:
         """A share cannot have a numerator larger than its denominator."""
-        return self.unit in (self.Unit.PERCENT,)
+        return self.unit_info.is_share
 
     @property
     def unit_suffix(self) -> str:
-        return {
-            "percent": "%", "per_100": "per 100", "per_1000": "per 1 000", "per_100000": "per 100 000",
-            "count": "st", "index": "", "days": "dagar",
-        }[self.unit]
+        return self.unit_info.suffix
+
+    @property
+    def excel_format(self) -> str:
+        return self.unit_info.excel_format(self.decimals)

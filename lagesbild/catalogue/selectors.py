@@ -8,7 +8,8 @@ is asked for.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from datetime import date
+from typing import Iterable, Optional
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
@@ -57,6 +58,42 @@ def measure(code: str, version: Optional[int] = None) -> Measure:
 
 def versions(code: str) -> list[Measure]:
     return list(Measure.objects.filter(code=code).order_by("-version"))
+
+
+# --- the version resolver: "the version of measure X valid on date D" -------------------------
+
+
+def valid_on(versions_of_code: Iterable[Measure], day: date) -> Optional[Measure]:
+    """Among one code's versions, the one valid on ``day`` (the highest version if several are),
+    else the latest version; None for no versions. Pure: callers that hold the versions (the
+    observation importer, per row) resolve without a query."""
+    ordered = sorted(versions_of_code, key=lambda m: m.version, reverse=True)
+    for m in ordered:
+        if (m.valid_from is None or m.valid_from <= day) and (m.valid_to is None or day <= m.valid_to):
+            return m
+    return ordered[0] if ordered else None
+
+
+def versions_by_code() -> dict[str, list[Measure]]:
+    """Every version of every measure, by code case-folded (newest first)."""
+    out: dict[str, list[Measure]] = {}
+    for m in _base().order_by("code", "-version"):
+        out.setdefault(m.code.casefold(), []).append(m)
+    return out
+
+
+def version_on(code: str, day: date) -> Optional[Measure]:
+    """The version of measure ``code`` valid on ``day`` (else its latest); None for an unknown code."""
+    return valid_on(_base().filter(code=code), day)
+
+
+def measures_on(day: date, focus_area: Optional[int] = None) -> list[Measure]:
+    """One version of every measure, the one valid on ``day``, in the catalogue's order: by focus
+    area (measures without one last), then code – sorted here, so the same on every database."""
+    chosen = [valid_on(vs, day) for vs in versions_by_code().values()]
+    if focus_area:
+        chosen = [m for m in chosen if m.focus_area is not None and m.focus_area.number == int(focus_area)]
+    return sorted(chosen, key=lambda m: (m.focus_area is None, m.focus_area.number if m.focus_area else 0, m.code))
 
 
 def focus_areas() -> list[FocusArea]:

@@ -13,6 +13,7 @@ import yaml
 
 from lagesbild.calc.periods import Period
 from lagesbild.catalogue.models import FocusArea, Measure
+from lagesbild.core.actor import Actor
 from lagesbild.improvement import services as improvement
 from lagesbild.improvement.models import ActionPlan, Analysis
 from lagesbild.measurements import services as measurements
@@ -54,11 +55,12 @@ def load(admin, data_dir=DATA_DIR) -> list[str]:
 
     r = org.import_units(read("enheter.csv"), "enheter.csv", admin)
     lines.append(f"  Organisation: {r.outcome}, {len(r.created)} nya enheter")
-    r = measurements.import_targets(read("mal.csv"), "mal.csv", admin)
+    system = Actor.system()
+    r = measurements.import_targets(read("mal.csv"), "mal.csv", actor=system)
     lines.append(f"  Mål: {r.outcome}, {r.created} nya")
-    r = measurements.import_observations(read("observationer.csv"), "observationer.csv", admin)
+    r = measurements.import_observations(read("observationer.csv"), "observationer.csv", actor=system)
     lines.append(f"  Observationer: {r.outcome}, {r.created} nya, {r.unchanged} oförändrade")
-    r = measurements.import_observations(read("riket.csv"), "riket.csv", admin, reference=True)
+    r = measurements.import_observations(read("riket.csv"), "riket.csv", actor=system, reference=True)
     lines.append(f"  Jämförelsedata riket: {r.outcome}, {r.created} nya")
     lines.append(f"  Analyser: {_analyses(admin, data_dir)} nya")
     lines.append(f"  Handlingsplaner: {_plans(admin)}")

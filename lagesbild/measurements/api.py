@@ -9,12 +9,13 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from lagesbild.calc.periods import Period
+from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
 from lagesbild.org import audit, scope
 from lagesbild.org.models import OrgUnit
 from lagesbild.org.permissions import TARGET_ROLES, ScopedWrite
 
-from . import selectors, services
+from . import presenters, selectors, services
 from .models import Observation, Target
 from .serializers import (BulkResultSerializer, ObservationSerializer, ObservationWriteSerializer, TargetSerializer,
                           ValueSerializer)
@@ -54,10 +55,9 @@ class ObservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         rows = ObservationWriteSerializer(data=request.data, many=True)
         rows.is_valid(raise_exception=True)
         try:
-            result = services.import_observation_rows(rows.validated_data, request.user)
+            result = services.import_observation_rows(rows.validated_data, actor=Actor.from_request(request))
         except InputError as exc:
-            return Response({"problems": [p.as_dict() for p in exc.problems]}, status=http.HTTP_400_BAD_REQUEST)
-        audit.record(request, "api.observations.write", result.record, created=result.created, updated=result.updated)
+            return _problems(exc)
         return Response(BulkResultSerializer(result).data, status=http.HTTP_201_CREATED)
 
 
@@ -72,20 +72,28 @@ class TargetViewSet(viewsets.ModelViewSet):
         return Target.objects.filter(scope.unit_q(self.request.user, "org_unit")).select_related("measure", "org_unit")
 
     def perform_create(self, serializer):
-        unit = serializer.validated_data["org_unit"]
-        if not scope.has_role(self.request.user, TARGET_ROLES, unit):
-            raise PermissionDenied("Din roll får inte sätta mål för enheten.")
-        audit.record(self.request, "target.create", serializer.save())
+        serializer.instance = _target_write(services.create_target, actor=Actor.from_request(self.request),
+                                            **serializer.validated_data)
 
     def perform_update(self, serializer):
-        unit = serializer.validated_data.get("org_unit", serializer.instance.org_unit)
-        if not scope.has_role(self.request.user, TARGET_ROLES, unit):
-            raise PermissionDenied("Din roll får inte sätta mål för enheten.")
-        audit.record(self.request, "target.update", serializer.save())
+        serializer.instance = _target_write(services.update_target, serializer.instance,
+                                            actor=Actor.from_request(self.request), **serializer.validated_data)
 
     def perform_destroy(self, instance):
-        audit.record(self.request, "target.delete", instance)
-        instance.delete()
+        _target_write(services.delete_target, instance, actor=Actor.from_request(self.request))
+
+
+def _problems(exc: InputError) -> Response:
+    return Response({"problems": [p.as_dict() for p in exc.problems]}, status=http.HTTP_400_BAD_REQUEST)
+
+
+def _target_write(service, *args, **kwargs):
+    """Call a target service: a located input problem (a duplicate key) is a 400; DRF answers a
+    refused permission with 403."""
+    try:
+        return service(*args, **kwargs)
+    except InputError as exc:
+        raise ValidationError({"problems": [p.as_dict() for p in exc.problems]}) from None
 
 
 class ValueViewSet(viewsets.ViewSet):
@@ -108,18 +116,18 @@ class ValueViewSet(viewsets.ViewSet):
             period = Period.parse(p["period"])
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
-        measures = selectors.current_measures()
+        measures = selectors.measures_for(period)
         if p.get("measure"):
             measures = [m for m in measures if m.code == p["measure"]]
             if not measures:
                 raise drf_serializers.ValidationError("Okänt mått.")
-        statuses = selectors.measure_statuses(unit, measures, period, p.get("organisation") == "idag")
+        rows = presenters.rows_for(unit, measures, period, p.get("organisation") == "idag", annotate=False)
         data = [{
-            "measure": s.measure.code, "unit": unit.code, "period": period.key,
-            "numerator": s.sums.numerator if s.sums.rows else None, "denominator": s.sums.denominator,
-            "observations": s.sums.rows, "value": None if s.value is None else str(s.value),
-            "target": f"{s.target.comparator} {s.target.value.normalize()}" if s.target else None, "status": s.status,
-        } for s in statuses]
+            "measure": r.measure.code, "unit": unit.code, "period": period.key,
+            "numerator": r.s.sums.numerator if r.s.sums.rows else None, "denominator": r.s.sums.denominator,
+            "observations": r.s.sums.rows, "value": presenters.plain(r.value.value, exact=True),
+            "target": presenters.target_plain(r.s.target), "status": r.s.status,
+        } for r in rows]
         audit.record(request, "api.values", unit, period=period.key)
         return Response(ValueSerializer(data, many=True).data)
 

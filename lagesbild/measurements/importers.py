@@ -10,7 +10,8 @@ from typing import NamedTuple, Optional
 from lagesbild.calc import status as st
 from lagesbild.calc.periods import Period
 from lagesbild.ingest.errors import ProblemList
-from lagesbild.ingest.numbers import parse_decimal, parse_int
+from lagesbild.catalogue.selectors import valid_on
+from lagesbild.ingest.numbers import MAX_MAGNITUDE, parse_decimal, parse_int
 from lagesbild.ingest.tabular import Table
 
 OBS_COLUMNS = ("measure", "unit", "period", "sex", "age_band", "numerator", "denominator", "status")
@@ -30,9 +31,12 @@ STATUSES = {"": "final", "final": "final", "slutlig": "final", "preliminary": "p
             "preliminär": "preliminary", "prel": "preliminary"}
 
 
+AGE_BAND_MAX = 20  # Observation.age_band
+
+
 class ObservationRow(NamedTuple):
     row: int
-    measure_code: str
+    measure_id: int  # the version valid for the row's period
     unit_code: str
     period: Period
     sex: str
@@ -57,8 +61,9 @@ def columns(table: Table, known: tuple[str, ...], required: tuple[str, ...], pro
 
 
 def _int(text: str) -> int:
-    """A count ≥ 0; plain digits take the fast path (a million rows are read per import)."""
-    value = int(text) if text.isdigit() else parse_int(text)
+    """A count ≥ 0; plain digits take the fast path (a million rows are read per import), bounded
+    like every other number (ingest.numbers: fewer than 16 digits, inside a 64-bit integer)."""
+    value = int(text) if text.isdigit() and len(text) <= MAX_MAGNITUDE else parse_int(text)
     if value < 0:
         raise ValueError("negativt")
     return value
@@ -80,8 +85,9 @@ class _Memo(dict):
         return value
 
 
-def parse_observations(table: Table, measures: dict, units: dict) -> list[ObservationRow]:
-    """Typed, validated rows. ``measures``: code -> Measure; ``units``: code -> OrgUnit (lowercase keys).
+def parse_observations(table: Table, versions: dict, units: dict) -> list[ObservationRow]:
+    """Typed, validated rows. ``versions``: code -> the measure's versions; ``units``: code -> OrgUnit
+    (lowercase keys). Each row is stored on the measure version valid at the start of its period.
 
     Every problem is collected (file, row, column, value) and raised together.
     """
@@ -92,7 +98,7 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
     col = {name: header[i] for name, i in idx.items()}
     i_m, i_u, i_p, i_n = idx["measure"], idx["unit"], idx["period"], idx["numerator"]
     i_sex, i_age, i_den, i_status = (idx.get(c) for c in ("sex", "age_band", "denominator", "status"))
-    measure_of = _Memo(lambda t: measures.get(t.casefold()))
+    versions_of = _Memo(lambda t: versions.get(t.casefold()))
     unit_of = _Memo(lambda t: units.get(t.casefold()))
     period_of = _Memo(Period.parse)
 
@@ -106,25 +112,27 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
     sex_of = _Memo(lambda t: SEXES.get(t.casefold()))
     status_of = _Memo(lambda t: STATUSES.get(t.casefold()))
 
-    def rule(code):  # (has a denominator, is a share), by the measure's text as written
-        m = measure_of[code]
-        return (m.has_denominator, m.is_share) if m is not None else (False, False)
+    def version(codes):  # (the version valid for the period, has a denominator, is a share)
+        m = valid_on(versions_of[codes[0]], period_of[codes[1]].start)
+        return m, m.has_denominator, m.is_share
 
-    rule_of = _Memo(rule)
+    version_of = _Memo(version)  # keyed on the measure's and the period's texts as written
     out: list[ObservationRow] = []
     seen: dict[tuple, int] = {}
     split_kind: dict[tuple, str] = {}
     for row_no, values in table.rows:
         mcode, ucode, ptext = values[i_m], values[i_u], values[i_p]
-        measure, unit, period = measure_of[mcode], unit_of[ucode], period_of[ptext]
+        unit, period = unit_of[ucode], period_of[ptext]
         bad = []
-        if measure is None:
+        if versions_of[mcode] is None:
             bad.append(("measure", "okänt mått", mcode))
         if unit is None:
             bad.append(("unit", "okänd enhet", ucode))
         if isinstance(period, ValueError):
             bad.append(("period", str(period), ptext))
             period = None
+        measure, has_denominator, is_share = (version_of[(mcode, ptext)] if period is not None and versions_of[mcode]
+                                              else (None, False, False))
         if unit is not None and period is not None and outside_of[(ucode, ptext)]:
             bad.append(("period", f"perioden ligger utanför enhetens giltighetstid "
                                   f"({unit.valid_from or '…'}–{unit.valid_to or '…'})", ptext))
@@ -143,7 +151,6 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
         except ValueError:
             bad.append(("numerator", "täljaren ska vara ett heltal ≥ 0", num_text))
         den_text = values[i_den] if i_den is not None else ""
-        has_denominator, is_share = rule_of[mcode]
         if has_denominator:
             try:
                 den = _int(den_text)
@@ -153,12 +160,14 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
                 bad.append(("numerator", f"täljaren ({num}) är större än nämnaren ({den}) för ett andelsmått", num_text))
         elif measure is not None and den_text:
             bad.append(("denominator", "måttet är ett antal och har ingen nämnare", den_text))
+        age = values[i_age] if i_age is not None else ""
+        if len(age) > AGE_BAND_MAX:
+            bad.append(("age_band", f"åldersgruppen får vara högst {AGE_BAND_MAX} tecken", age[:AGE_BAND_MAX] + "…"))
         if bad:
             for c, message, value in bad:
                 problems.add(f, message, row=row_no, column=col.get(c, c), value=value)
             continue
-        age = values[i_age] if i_age is not None else ""
-        key = (measure.code, unit.code, period.start, period.granularity, sex, age)
+        key = (measure.id, unit.code, period.start, period.granularity, sex, age)
         if key in seen:
             problems.add(f, f"samma mått, enhet, period, kön och åldersgrupp finns redan på rad {seen[key]}",
                          row=row_no, column=col["period"], value=ptext)
@@ -169,7 +178,7 @@ def parse_observations(table: Table, measures: dict, units: dict) -> list[Observ
             problems.add(f, "både totalrad och uppdelade rader (kön/åldersgrupp) för samma mått, enhet och period "
                          "skulle räknas dubbelt", row=row_no, column=col["period"], value=ptext)
             continue
-        out.append(ObservationRow(row_no, measure.code, unit.code, period, sex, age, num, den, status))
+        out.append(ObservationRow(row_no, measure.id, unit.code, period, sex, age, num, den, status))
     if not table.rows:
         problems.add(f, "filen har rubrikrad men inga observationer", row=1)
     problems.raise_if_any()
@@ -182,7 +191,7 @@ TARGET_COLUMNS = ("measure", "unit", "comparator", "value", "warning_band", "val
 @dataclass(frozen=True)
 class TargetRow:
     row: int
-    measure_code: str
+    measure_id: int  # the version valid on valid_from (else the latest)
     unit_code: str
     comparator: str
     value: Decimal
@@ -195,7 +204,7 @@ def _date(text: str) -> Optional[date]:
     return date.fromisoformat(text) if text else None
 
 
-def parse_targets(table: Table, measures: dict, units: dict) -> list[TargetRow]:
+def parse_targets(table: Table, versions: dict, units: dict) -> list[TargetRow]:
     problems = ProblemList()
     idx = columns(table, TARGET_COLUMNS, ("measure", "unit", "comparator", "value"), problems)
     problems.raise_if_any()
@@ -206,7 +215,7 @@ def parse_targets(table: Table, measures: dict, units: dict) -> list[TargetRow]:
             return values[i] if i is not None else ""
 
         here, ok = dict(row=row_no), True
-        for col, lookup, msg in (("measure", measures, "okänt mått"), ("unit", units, "okänd enhet")):
+        for col, lookup, msg in (("measure", versions, "okänt mått"), ("unit", units, "okänd enhet")):
             if lookup.get(cell(col).casefold()) is None:
                 problems.add(f, msg, column=header[idx[col]], value=cell(col), **here)
                 ok = False
@@ -231,7 +240,8 @@ def parse_targets(table: Table, measures: dict, units: dict) -> list[TargetRow]:
             problems.add(f, "giltig till ligger före giltig från", column=header[idx["valid_to"]], value=cell("valid_to"), **here)
             ok = False
         if ok:
-            out.append(TargetRow(row_no, measures[cell("measure").casefold()].code, units[cell("unit").casefold()].code,
+            measure = valid_on(versions[cell("measure").casefold()], parsed["valid_from"] or date.today())
+            out.append(TargetRow(row_no, measure.id, units[cell("unit").casefold()].code,
                                  comp, parsed["value"], parsed["warning_band"], parsed["valid_from"], parsed["valid_to"]))
     problems.raise_if_any()
     return out

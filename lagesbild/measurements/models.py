@@ -1,4 +1,8 @@
+from datetime import date
+
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 
 from lagesbild.calc import periods, status
 from lagesbild.catalogue.models import Measure
@@ -67,6 +71,9 @@ class Observation(models.Model):
         verbose_name_plural = "observationer"
 
 
+NO_DATE = date(1, 1, 1)  # stands for a missing valid_from in Target's key
+
+
 class Target(models.Model):
     """A target set at a unit; it holds for the unit's subtree unless a unit below overrides it."""
 
@@ -84,6 +91,12 @@ class Target(models.Model):
 
     class Meta:
         ordering = ["measure", "org_unit__path", "-valid_from"]
+        # The key the importer upserts on; a target without valid_from is one key too (NULL is
+        # not distinct here), hence the expression instead of plain fields.
+        constraints = [
+            models.UniqueConstraint(F("measure"), F("org_unit"), Coalesce("valid_from", Value(NO_DATE)),
+                                    name="target_key_uniq"),
+        ]
         verbose_name = "mål"
         verbose_name_plural = "mål"
 

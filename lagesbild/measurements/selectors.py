@@ -21,6 +21,7 @@ from django.db.models.functions import StrIndex, Substr
 from lagesbild.calc import periods, ratio, status as st
 from lagesbild.calc.periods import Period
 from lagesbild.catalogue.models import Measure
+from lagesbild.catalogue.selectors import measures_on
 from lagesbild.org.models import OrgUnit
 from lagesbild.org.selectors import subtree_q  # noqa: F401 (also used by measurements.api)
 
@@ -106,19 +107,27 @@ def value_for(measure: Measure, unit: OrgUnit, period: Period, as_of_today: bool
     return sums_by_period(unit, [measure], period, period, as_of_today)[measure.id][period].value(measure)
 
 
-def effective_targets(unit: OrgUnit, measures: Iterable[Measure], on: date) -> dict[int, Target]:
-    """The target that holds for each measure at ``unit`` on a date: the one set nearest above."""
-    prefixes = ancestor_paths(unit)
-    by_id = {m.id: m for m in measures}
+def _targets_on(measures: Iterable[Measure], on: date, unit_q: Q) -> list[Target]:
+    """Targets valid on a date for the measures' codes (a target set on one version of a measure
+    holds for the measure), each with the caller's measure instance, keyed on through measure_id."""
+    by_code = {m.code: m for m in measures}
     qs = (
-        Target.objects.filter(measure__in=list(by_id), org_unit__path__in=prefixes)
+        Target.objects.filter(unit_q, measure__code__in=list(by_code))
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .select_related("org_unit")
+        .select_related("org_unit").annotate(code=F("measure__code"))
     )
-    best: dict[int, Target] = {}
+    out = []
     for t in qs:
-        t.measure = by_id[t.measure_id]  # the caller's instances: no second copy of the catalogue
+        t.measure = by_code[t.code]  # the caller's instances: no second copy of the catalogue
+        out.append(t)
+    return out
+
+
+def effective_targets(unit: OrgUnit, measures: Iterable[Measure], on: date) -> dict[int, Target]:
+    """The target that holds for each measure at ``unit`` on a date: the one set nearest above."""
+    best: dict[int, Target] = {}
+    for t in _targets_on(measures, on, Q(org_unit__path__in=ancestor_paths(unit))):
         current = best.get(t.measure_id)
         if current is None or t.org_unit.depth > current.org_unit.depth:
             best[t.measure_id] = t
@@ -147,12 +156,6 @@ class MeasureStatus:
     @property
     def status_label(self) -> str:
         return st.LABELS.get(self.status, "Inget mål") if self.status else "Inget mål"
-
-    @property
-    def change_from_previous(self) -> Optional[Decimal]:
-        if self.value is None or self.previous is None:
-            return None
-        return self.value - self.previous
 
 
 def measure_statuses(
@@ -202,19 +205,15 @@ def measure_statuses(
 
 
 def unit_statuses(unit: OrgUnit, period: Period, as_of_today: bool = False) -> list[MeasureStatus]:
-    """Every current measure's status at the unit (used by the dashboard and the gap view)."""
-    return measure_statuses(unit, list(current_measures()), period, as_of_today)
+    """The status at the unit of every measure, in the version valid for the period (used by the
+    dashboard and the gap view)."""
+    return measure_statuses(unit, measures_for(period), period, as_of_today)
 
 
-def current_measures(focus_area: Optional[int] = None):
-    """The latest version of each measure."""
-    qs = Measure.objects.select_related("focus_area").order_by("focus_area__number", "code", "-version")
-    if focus_area:
-        qs = qs.filter(focus_area__number=focus_area)
-    latest: dict[str, Measure] = {}
-    for m in qs:
-        latest.setdefault(m.code, m)
-    return list(latest.values())
+def measures_for(period: Period, focus_area: Optional[int] = None) -> list[Measure]:
+    """Each measure in the version valid at the start of ``period`` (catalogue.selectors.measures_on),
+    by focus area (none last) and code on every database."""
+    return measures_on(period.start, focus_area)
 
 
 def _per_child(unit: OrgUnit, measure_ids: list[int], period: Period, as_of_today: bool) -> Iterable[dict]:
@@ -290,28 +289,48 @@ def latest_period_with_data(unit: OrgUnit, granularity: str = periods.YEAR) -> O
     return Period.containing(last, granularity) if last else None
 
 
-def reference_values(measures: list[Measure], ref_unit: OrgUnit, period: Period) -> dict[int, Optional[Decimal]]:
+@dataclass
+class ReferenceFigure:
+    """A comparison figure: published rows ("riket") with the files they came from, or a roll-up."""
+
+    value: Optional[Decimal]
+    published: bool = False
+    sources: tuple[str, ...] = ()
+
+
+def reference_figures(measures: list[Measure], ref_unit: OrgUnit, period: Period) -> dict[int, ReferenceFigure]:
     """Comparison figures: the published reference rows of ``ref_unit`` where they exist, else
     (for a unit other than the nation) the roll-up of its subtree, e.g. another region."""
     from .models import ReferenceObservation
 
-    out: dict[int, Optional[Decimal]] = {}
     sums: dict[int, Sums] = defaultdict(Sums)
+    sources: dict[int, set[str]] = defaultdict(set)
     rows = (
         ReferenceObservation.objects.filter(org_unit=ref_unit, measure__in=measures, period_start__gte=period.start,
                                             period_start__lt=period.end, granularity__in=COMPATIBLE[period.granularity])
-        .values("measure_id").annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("*")).order_by()
+        .values("measure_id", "source_import__file_name")
+        .annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("*")).order_by()
     )
     for r in rows:
         sums[r["measure_id"]].add(r["num"], r["den"], r["rows"])
+        if r["source_import__file_name"]:
+            sources[r["measure_id"]].add(r["source_import__file_name"])
     # The nation is compared only with published figures: a roll-up of the regions that happen
     # to be in this database is not "riket".
     missing = [m for m in measures if m.id not in sums] if ref_unit.kind != OrgUnit.Kind.NATION else []
     rolled = sums_by_period(ref_unit, missing, period, period) if missing else {}
+    out: dict[int, ReferenceFigure] = {}
     for m in measures:
-        s = sums[m.id] if m.id in sums else rolled[m.id][period] if m.id in rolled else Sums()
-        out[m.id] = s.value(m)
+        if m.id in sums:
+            out[m.id] = ReferenceFigure(sums[m.id].value(m), True, tuple(sorted(sources[m.id])))
+        else:
+            out[m.id] = ReferenceFigure(rolled[m.id][period].value(m) if m.id in rolled else None)
     return out
+
+
+def reference_values(measures: list[Measure], ref_unit: OrgUnit, period: Period) -> dict[int, Optional[Decimal]]:
+    """The values of ``reference_figures``."""
+    return {k: f.value for k, f in reference_figures(measures, ref_unit, period).items()}
 
 
 def reference_unit(unit: OrgUnit) -> Optional[OrgUnit]:
@@ -327,13 +346,8 @@ def children_status_counts(unit: OrgUnit, measures: list[Measure], period: Perio
     The sums per (child, measure) come from ``_per_child``; one more query fetches the targets.
     """
     by_id = {m.id: m for m in measures}
-    targets = list(
-        Target.objects.filter(measure__in=measures)
-        .filter(Q(org_unit__path__in=ancestor_paths(unit)) | Q(org_unit__path__startswith=unit.path))
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.start))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
-        .select_related("org_unit")
-    )
+    targets = _targets_on(measures, period.start,
+                          Q(org_unit__path__in=ancestor_paths(unit)) | Q(org_unit__path__startswith=unit.path))
     targets_of: dict[int, list[Target]] = defaultdict(list)
     for t in targets:
         targets_of[t.measure_id].append(t)

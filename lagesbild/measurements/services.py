@@ -1,23 +1,33 @@
-"""Changing measured data: all-or-nothing imports of observations and targets."""
+"""Changing measured data: all-or-nothing imports of observations and targets, and target edits.
+
+Every function here takes ``actor=`` (who, through which channel), checks the permission, writes
+in one transaction through the ingest pipeline and records the audit event; views, the API and
+the command line only parse their input, build the actor and call.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Optional
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from lagesbild.catalogue.models import Measure
+from lagesbild.catalogue.selectors import versions_by_code
+from lagesbild.core.actor import Actor
+from lagesbild.ingest import pipeline
 from lagesbild.ingest.errors import InputError, ProblemList
-from lagesbild.ingest.models import Import, sha256
+from lagesbild.ingest.models import Import
 from lagesbild.ingest.tabular import Table
-from lagesbild.ingest.readers import read_table
-from lagesbild.org import scope
+from lagesbild.org import audit, permissions, scope
 from lagesbild.org.models import Membership, OrgUnit
 
 from . import importers, subtree_sums
-from .models import Observation, ReferenceObservation, Target
+from .models import Observation, ReferenceObservation, SubtreeSum, Target
 
 log = logging.getLogger(__name__)
 DATA_ROLES = {Membership.Role.ADMIN, Membership.Role.STRATEGIST}
@@ -35,28 +45,45 @@ class ImportResult:
     record: Import | None = None
 
 
-def _lookups():
-    measures: dict[str, Measure] = {}
-    for m in Measure.objects.order_by("code", "-version"):
-        measures.setdefault(m.code.casefold(), m)
-    units = {u.code.casefold(): u for u in OrgUnit.objects.only("id", "code", "path", "valid_from", "valid_to")}
-    return measures, units
+def _audit(actor: Actor, kind: str):
+    """The pipeline's audit hook: one event per import, refused or not (counts only)."""
+    return lambda suffix, record, detail: audit.record(actor, f"{kind}.import{suffix}", record, **detail)
 
 
-def _writable_paths(user) -> list[str]:
-    if user is None or user.is_superuser:
+def _result(imp) -> ImportResult:
+    r = imp.record
+    return ImportResult(r.outcome, r.created, r.updated, r.unchanged, r)
+
+
+def _claim_writer() -> None:
+    """SQLite has one writer: claim it before this import's first read, so a concurrent import
+    waits for the busy timeout instead of failing to upgrade its read lock ("database is
+    locked"). A write that changes nothing takes the lock; PostgreSQL needs nothing."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute(f"DELETE FROM {SubtreeSum._meta.db_table} WHERE 0 = 1")
+
+
+def _units():
+    return {u.code.casefold(): u for u in OrgUnit.objects.only("id", "code", "path", "valid_from", "valid_to")}
+
+
+def _writable_paths(actor: Actor) -> list[str]:
+    if actor.is_system or actor.user.is_superuser:
         return [""]
-    return [m.org_unit.path for m in Membership.objects.filter(user=user, role__in=DATA_ROLES).select_related("org_unit")]
+    return [m.org_unit.path for m in Membership.objects.filter(user=actor.user, role__in=DATA_ROLES)
+            .select_related("org_unit")]
 
 
-def _check_scope(table: Table, rows, units, user, unit_of) -> None:
-    allowed = tuple(_writable_paths(user))
+def _check_scope(table: Table, rows, units, actor: Actor) -> None:
+    """Every row's unit must lie in the actor's data roles' subtrees (the system actor may write anywhere)."""
+    allowed = tuple(_writable_paths(actor))
     if "" in allowed:
         return
     may: dict[str, bool] = {}  # per unit code: a file names a few hundred units in a million rows
     problems = ProblemList()
     for r in rows:
-        code = unit_of(r)
+        code = r.unit_code
         ok = may.get(code)
         if ok is None:
             ok = may[code] = units[code.casefold()].path.startswith(allowed)
@@ -66,78 +93,56 @@ def _check_scope(table: Table, rows, units, user, unit_of) -> None:
     problems.raise_if_any()
 
 
-def _refused(kind, file_name, data, user, exc: InputError) -> None:
-    Import.objects.create(kind=kind, file_name=file_name[:255], sha256=sha256(data), size=len(data), uploaded_by=user,
-                          outcome=Import.Outcome.FAILED, problems=[p.as_dict() for p in exc.problems])
-
-
-def import_observations(data: bytes, file_name: str, user=None, reference: bool = False) -> ImportResult:
+def import_observations(data: bytes, file_name: str, *, actor: Actor, reference: bool = False) -> ImportResult:
     """Upsert leaf observations from a CSV/XLSX file, all or nothing.
 
     Rows are keyed on (measure, unit, period, granularity, sex, age band): a row already stored
-    with the same values is left alone, a changed one is updated, a new one inserted. The
-    figures are current the moment the transaction commits: nothing is cached.
-    With ``reference`` the rows are published comparison figures ("riket") and are stored
-    apart, outside every roll-up; any unit may be named.
+    with the same values is left alone, a changed one is updated, a new one inserted. Each row is
+    stored on the measure version valid for its period. The figures are current the moment the
+    transaction commits. With ``reference`` the rows are published comparison figures ("riket")
+    and are stored apart, outside every roll-up; any unit may be named.
     """
     kind = KIND_REFERENCE if reference else KIND_OBSERVATIONS
-    try:
-        table = read_table(data, file_name)
-        measures, units = _lookups()
-        rows = importers.parse_observations(table, measures, units)
+    with pipeline.run(kind, file_name, data, actor, audit=_audit(actor, "reference" if reference else "observations")) as imp:
+        table = imp.table()
+        _claim_writer()
+        units = _units()
+        rows = importers.parse_observations(table, versions_by_code(), units)
         if not reference:
-            _check_scope(table, rows, units, user, lambda r: r.unit_code)
-        elif not may_import(user):
-            raise InputError.one(file_name, "du saknar behörighet att importera jämförelsedata")
-    except InputError as exc:
-        _refused(kind, file_name, data, user, exc)
-        log.info("observation import refused: %d problems", len(exc.problems))
-        raise
-    model = ReferenceObservation if reference else Observation
-    return _store_observations(rows, measures, units, table, data, file_name, user, model, kind)
+            _check_scope(table, rows, units, actor)
+        elif not (actor.is_system or may_import(actor.user)):
+            raise InputError.one(table.file, "du saknar behörighet att importera jämförelsedata")
+        _store_observations(imp, rows, units, table, ReferenceObservation if reference else Observation)
+    return _result(imp)
 
 
-def import_observation_rows(rows: list[dict], user=None, source: str = "api") -> ImportResult:
+def import_observation_rows(rows: list[dict], *, actor: Actor, source: str = "api") -> ImportResult:
     """The API's bulk write: the same validation as a file, from a list of dicts."""
     header = list(importers.OBS_COLUMNS)
     body = [(i + 2, ["" if r.get(c) is None else str(r.get(c)).strip() for c in header]) for i, r in enumerate(rows)]
-    data = repr(rows).encode("utf-8")
-    table = Table(source, header, body, "json")
-    try:
-        measures, units = _lookups()
-        parsed = importers.parse_observations(table, measures, units)
-        _check_scope(table, parsed, units, user, lambda r: r.unit_code)
-    except InputError as exc:
-        _refused(KIND_OBSERVATIONS, source, data, user, exc)
-        raise
-    return _store_observations(parsed, measures, units, table, data, source, user)
+    with pipeline.run(KIND_OBSERVATIONS, source, repr(rows).encode("utf-8"), actor,
+                      audit=_audit(actor, "observations")) as imp:
+        table = Table(source, header, body, "json")
+        _claim_writer()
+        units = _units()
+        parsed = importers.parse_observations(table, versions_by_code(), units)
+        _check_scope(table, parsed, units, actor)
+        _store_observations(imp, parsed, units, table, Observation)
+    return _result(imp)
 
 
-def _store_observations(rows, measures, units, table, data, file_name, user, model=Observation,
-                        kind=KIND_OBSERVATIONS) -> ImportResult:
-    with transaction.atomic():
-        record = Import.objects.create(
-            kind=kind, file_name=file_name[:255], sha256=sha256(data), size=len(data), uploaded_by=user,
-            rows=len(rows), outcome=Import.Outcome.OK, encoding=table.encoding,
-        )
-        m_id = {m.code: m.id for m in measures.values()}
-        u_id = {u.code: u.id for u in units.values()}
-        wanted = {(m_id[r.measure_code], u_id[r.unit_code], r.period.start, r.period.granularity, r.sex, r.age_band): r
-                  for r in rows}
-        if model is Observation:
-            _lock_referenced(file_name, {k[0] for k in wanted}, {k[1] for k in wanted})
-        if connection.vendor == "postgresql":
-            created, changed, same = _upsert_postgresql(model, wanted, record)
-        else:
-            created, changed, same = _upsert_sqlite(model, wanted, record)
-        if model is Observation and (created or changed):
-            subtree_sums.refresh({k[1] for k in wanted}, {(k[0], k[2], k[3]) for k in wanted})
-        outcome = Import.Outcome.UNCHANGED if not created and not changed else Import.Outcome.OK
-        if outcome != record.outcome:
-            Import.objects.filter(pk=record.pk).update(outcome=outcome)
-            record.outcome = outcome
-    log.info("observations imported: %d new, %d changed, %d unchanged", created, changed, same)
-    return ImportResult(outcome, created, changed, same, record)
+def _store_observations(imp, rows, units, table, model) -> None:
+    imp.start(rows=len(rows), encoding=table.encoding)
+    u_id = {u.code: u.id for u in units.values()}
+    wanted = {(r.measure_id, u_id[r.unit_code], r.period.start, r.period.granularity, r.sex, r.age_band): r
+              for r in rows}
+    if model is Observation:
+        _lock_referenced(table.file, {k[0] for k in wanted}, {k[1] for k in wanted})
+    upsert = _upsert_postgresql if connection.vendor == "postgresql" else _upsert_sqlite
+    created, changed, same = upsert(model, wanted, imp.record, table.file)
+    if model is Observation and (created or changed):
+        subtree_sums.refresh({k[1] for k in wanted}, {(k[0], k[2], k[3]) for k in wanted})
+    imp.finish(created=created, updated=changed, unchanged=same)
 
 
 def _lock_referenced(file_name: str, measure_ids: set[int], unit_ids: set[int]) -> None:
@@ -167,7 +172,32 @@ def _value_columns(model) -> list[str]:
     return ["numerator", "denominator"] + (["status"] if model is Observation else [])
 
 
-def _upsert_sqlite(model, wanted: dict, record: Import) -> tuple[int, int, int]:
+def _refuse_split_conflicts(cur, table: str, wanted: dict, file_name: str) -> None:
+    """The total-versus-split rule against the stored rows: a key (measure, unit, period) holds
+    either one total row or rows split by sex and/or age band, never both, whichever import wrote
+    them. Run on the staged rows, so the database joins them with the unique key's index."""
+    cur.execute(
+        f"SELECT s.measure_id, s.org_unit_id, s.period_start, s.granularity, s.sex, s.age_band, o.sex, o.age_band, "
+        f"o.source_import_id FROM {STAGING} s JOIN {table} o ON o.measure_id = s.measure_id "
+        "AND o.org_unit_id = s.org_unit_id AND o.period_start = s.period_start AND o.granularity = s.granularity "
+        "WHERE (o.sex <> '') <> (s.sex <> '') OR (o.age_band <> '') <> (s.age_band <> '') LIMIT 20"
+    )
+    found = cur.fetchall()
+    if not found:
+        return
+    files = dict(Import.objects.filter(pk__in={f[8] for f in found}).values_list("pk", "file_name"))
+    problems = ProblemList()
+    for m, u, start, g, sex, age, stored_sex, stored_age, import_id in found:
+        row = wanted[(m, u, start if isinstance(start, date) else date.fromisoformat(start), g, sex, age)]
+        stored = "en totalrad" if not stored_sex and not stored_age else (
+            f"en uppdelad rad (kön {stored_sex or '–'}, åldersgrupp {stored_age or '–'})")
+        problems.add(file_name, f"{stored} för samma mått, enhet och period finns redan, från importen "
+                                f"{files.get(import_id, '–')!r}; totalrad och uppdelade rader skulle räknas dubbelt",
+                     row=row.row, column="period", value=row.period.key)
+    problems.raise_if_any()
+
+
+def _upsert_sqlite(model, wanted: dict, record: Import, file_name: str) -> tuple[int, int, int]:
     """SQLite: the rows into a temporary table (one executemany), then one UPDATE … FROM for the
     stored rows whose values differ and one INSERT … SELECT for the new ones."""
     table = connection.ops.quote_name(model._meta.db_table)
@@ -186,6 +216,7 @@ def _upsert_sqlite(model, wanted: dict, record: Import) -> tuple[int, int, int]:
                 [(k[0], k[1], k[2].isoformat(), *k[3:], r.numerator, r.denominator, *((r.status,) if is_leaf else ()))
                  for k, r in wanted.items()],
             )
+            _refuse_split_conflicts(cur, table, wanted, file_name)
             stamp = ", updated_at = %s" if is_leaf else ""
             cur.execute(
                 f"UPDATE {table} AS o SET " + ", ".join(f"{c} = s.{c}" for c in value_cols)
@@ -206,7 +237,7 @@ def _upsert_sqlite(model, wanted: dict, record: Import) -> tuple[int, int, int]:
     return created, changed, len(wanted) - created - changed
 
 
-def _upsert_postgresql(model, wanted: dict, record: Import) -> tuple[int, int, int]:
+def _upsert_postgresql(model, wanted: dict, record: Import, file_name: str) -> tuple[int, int, int]:
     """PostgreSQL: COPY the rows into a temporary table, then one INSERT … ON CONFLICT that
     updates only rows whose values differ, counting inserts and updates in the same statement."""
     is_leaf = model is Observation
@@ -221,6 +252,8 @@ def _upsert_postgresql(model, wanted: dict, record: Import) -> tuple[int, int, i
         with cur.connection.cursor().copy(f"COPY {STAGING} FROM STDIN") as copy:
             for key, r in wanted.items():
                 copy.write_row((*key, r.numerator, r.denominator, r.status))
+        cur.execute(f"ANALYZE {STAGING}")  # row counts for the planner: a join over the unique key's index
+        _refuse_split_conflicts(cur, table, wanted, file_name)
         stamp = ", updated_at" if is_leaf else ""
         stamp_value = ", %s" if is_leaf else ""  # the time of this write, also inside a longer transaction
         stamp_update = ", updated_at = EXCLUDED.updated_at" if is_leaf else ""
@@ -244,27 +277,22 @@ def _upsert_postgresql(model, wanted: dict, record: Import) -> tuple[int, int, i
     return created, changed, len(wanted) - created - changed
 
 
-def import_targets(data: bytes, file_name: str, user=None) -> ImportResult:
+def import_targets(data: bytes, file_name: str, *, actor: Actor) -> ImportResult:
     """Upsert targets (key: measure, unit, valid_from) from a file, all or nothing."""
-    try:
-        table = read_table(data, file_name)
-        measures, units = _lookups()
-        rows = importers.parse_targets(table, measures, units)
-        _check_scope(table, rows, units, user, lambda r: r.unit_code)
-    except InputError as exc:
-        _refused(KIND_TARGETS, file_name, data, user, exc)
-        raise
-    created = updated = same = 0
-    with transaction.atomic():
-        record = Import.objects.create(kind=KIND_TARGETS, file_name=file_name[:255], sha256=sha256(data), size=len(data),
-                                       uploaded_by=user, rows=len(rows), outcome=Import.Outcome.OK, encoding=table.encoding)
+    with pipeline.run(KIND_TARGETS, file_name, data, actor, audit=_audit(actor, "targets")) as imp:
+        table = imp.table()
+        _claim_writer()
+        units = _units()
+        rows = importers.parse_targets(table, versions_by_code(), units)
+        _check_scope(table, rows, units, actor)
+        imp.start(rows=len(rows), encoding=table.encoding)
+        created = updated = same = 0
         for r in rows:
             values = dict(comparator=r.comparator, value=r.value, warning_band=r.warning_band, valid_to=r.valid_to)
-            t = Target.objects.filter(measure=measures[r.measure_code.casefold()], org_unit=units[r.unit_code.casefold()],
-                                      valid_from=r.valid_from).first()
+            key = dict(measure_id=r.measure_id, org_unit=units[r.unit_code.casefold()], valid_from=r.valid_from)
+            t = Target.objects.filter(**key).first()
             if t is None:
-                Target.objects.create(measure=measures[r.measure_code.casefold()], org_unit=units[r.unit_code.casefold()],
-                                      valid_from=r.valid_from, **values)
+                Target.objects.create(**key, **values)
                 created += 1
             elif all(getattr(t, k) == v for k, v in values.items()):
                 same += 1
@@ -273,9 +301,55 @@ def import_targets(data: bytes, file_name: str, user=None) -> ImportResult:
                     setattr(t, k, v)
                 t.save()
                 updated += 1
-        if not created and not updated:
-            Import.objects.filter(pk=record.pk).update(outcome=Import.Outcome.UNCHANGED)
-    return ImportResult(Import.Outcome.OK if created or updated else Import.Outcome.UNCHANGED, created, updated, same, record)
+        imp.finish(created=created, updated=updated, unchanged=same)
+    return _result(imp)
+
+
+TARGET_FIELDS = ("measure", "org_unit", "comparator", "value", "warning_band", "valid_from", "valid_to", "note")
+
+
+def _refuse_duplicate_target(measure: Measure, unit: OrgUnit, valid_from: Optional[date], pk: Optional[int]) -> None:
+    """A target's key is (measure, unit, valid_from), a missing valid_from included (models.Target)."""
+    if Target.objects.filter(measure=measure, org_unit=unit, valid_from=valid_from).exclude(pk=pk).exists():
+        raise InputError.one("mål", "det finns redan ett mål för måttet och enheten med samma giltig från",
+                             column="valid_from", value=str(valid_from or ""))
+
+
+def create_target(*, actor: Actor, measure: Measure, org_unit: OrgUnit, comparator: str, value: Decimal,
+                  warning_band: Optional[Decimal] = None, valid_from: Optional[date] = None,
+                  valid_to: Optional[date] = None, note: str = "") -> Target:
+    """Set a target at a unit (it holds for the subtree); needs a target role on the unit."""
+    permissions.require(actor, permissions.TARGET_ROLES, org_unit)
+    with transaction.atomic():
+        _refuse_duplicate_target(measure, org_unit, valid_from, None)
+        target = Target.objects.create(measure=measure, org_unit=org_unit, comparator=comparator, value=value,
+                                       warning_band=warning_band, valid_from=valid_from, valid_to=valid_to, note=note)
+        audit.record(actor, "target.create", target)
+    return target
+
+
+def update_target(target: Target, *, actor: Actor, **changes) -> Target:
+    """Change a target's fields (any of TARGET_FIELDS); needs a target role on the old and the new unit."""
+    unknown = set(changes) - set(TARGET_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown target fields: {sorted(unknown)}")
+    permissions.require(actor, permissions.TARGET_ROLES, target.org_unit)
+    if "org_unit" in changes:
+        permissions.require(actor, permissions.TARGET_ROLES, changes["org_unit"])
+    with transaction.atomic():
+        for k, v in changes.items():
+            setattr(target, k, v)
+        _refuse_duplicate_target(target.measure, target.org_unit, target.valid_from, target.pk)
+        target.save()
+        audit.record(actor, "target.update", target, fields=sorted(changes))
+    return target
+
+
+def delete_target(target: Target, *, actor: Actor) -> None:
+    permissions.require(actor, permissions.TARGET_ROLES, target.org_unit)
+    with transaction.atomic():
+        audit.record(actor, "target.delete", target)
+        target.delete()
 
 
 def may_import(user) -> bool:

@@ -10,12 +10,14 @@ adjusted by differences), so a refresh is exact and repeatable, and ``verify`` c
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from datetime import date
 from typing import Iterable, Optional
 
 from django.db import connection, transaction
 
+from lagesbild.ingest.errors import InputError
 from lagesbild.org.models import OrgUnit
 
 from .models import Observation, SubtreeSum
@@ -50,10 +52,10 @@ def refresh(unit_ids: Iterable[int], combos: Optional[Iterable[Combo]] = None,
     _recompute_levels(by_depth, None if combos is None else set(combos))
 
 
-def parents_by_depth(unit_model=OrgUnit) -> dict[int, list[int]]:
-    """Every unit that has children, grouped by depth (``unit_model``: a migration's historical model)."""
+def parents_by_depth() -> dict[int, list[int]]:
+    """Every unit that has children, grouped by depth."""
     out: dict[int, list[int]] = defaultdict(list)
-    for pk, depth in unit_model.objects.filter(children__isnull=False).distinct().values_list("pk", "depth"):
+    for pk, depth in OrgUnit.objects.filter(children__isnull=False).distinct().values_list("pk", "depth"):
         out[depth].append(pk)
     return out
 
@@ -67,8 +69,24 @@ def rebuild() -> None:
 
 # Concurrent writers recompute one after the other (PostgreSQL; SQLite has one writer anyway):
 # under READ COMMITTED the second then sees the first's committed rows in every statement,
-# instead of failing on the unique key or summing a snapshot that misses them.
+# instead of failing on the unique key or summing a snapshot that misses them. The second waits
+# a bounded time (a killed client's backend can hold the lock for seconds), then is told why.
 LOCK_KEY = 0x4C_4147_5355  # "LAGSU"
+LOCK_WAIT_SECONDS = 10.0
+LOCK_POLL_SECONDS = 0.1
+BUSY = "en import pågår redan – försök igen om en stund"
+
+
+def _lock(cur) -> None:
+    """Take the sums' transaction lock within LOCK_WAIT_SECONDS, else an InputError (PostgreSQL)."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        cur.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
+        if cur.fetchone()[0]:
+            return
+        if time.monotonic() >= deadline:
+            raise InputError.one("import", BUSY)
+        time.sleep(LOCK_POLL_SECONDS)
 
 
 def _recompute_levels(by_depth: dict[int, list[int]], combos: Optional[set[Combo]]) -> None:
@@ -90,7 +108,7 @@ def _recompute_levels(by_depth: dict[int, list[int]], combos: Optional[set[Combo
         params = [*measures, *grans, min(p for _, p, _ in combos), max(p for _, p, _ in combos)]
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            _lock(cur)
         for depth in sorted(by_depth, reverse=True):  # children before their parents
             for chunk in _chunks(sorted(set(by_depth[depth])), 500):
                 _recompute(cur, chunk, combo_filter, params)

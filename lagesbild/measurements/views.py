@@ -1,8 +1,10 @@
-"""Dashboards and measure pages. Thin: selectors compute, templates show."""
+"""Dashboards and measure pages. Thin: presenters assemble, templates and exports show."""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
+from typing import Optional
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,19 +15,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from lagesbild.calc import fmt, periods
-from lagesbild.calc import status as st
 from lagesbild.calc.periods import Period
-from lagesbild.catalogue.models import FocusArea, Measure
+from lagesbild.catalogue.models import FocusArea
+from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
 from lagesbild.org import audit, scope
 from lagesbild.org.models import OrgUnit
-from lagesbild.reports import charts, tables
-from lagesbild.reports.sparkline import sparkline
 
-from lagesbild.improvement.selectors import summaries_for, summary_for
-
-from . import selectors, services
-from .presenters import format_value
+from . import exports, presenters, selectors, services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,13 +34,28 @@ def _unit(request, code: str) -> OrgUnit:
     return unit
 
 
+class _BadPeriod(Exception):
+    """A ?period= the page cannot show: answered with 400 and the reason."""
+
+
+def _answers_bad_period(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _BadPeriod as exc:
+            return render(request, "measurements/bad_period.html", {"message": str(exc)}, status=400)
+
+    return wrapped
+
+
 def _period(request, unit: OrgUnit) -> Period:
     text = request.GET.get("period", "")
     if text:
         try:
             return Period.parse(text)
         except ValueError as exc:
-            raise Http404(str(exc)) from None
+            raise _BadPeriod(str(exc)) from None
     return selectors.latest_period_with_data(unit, periods.YEAR) or Period.containing(date.today(), periods.YEAR)
 
 
@@ -59,59 +71,27 @@ def home(request):
     return redirect("measurements:dashboard", code=roots[0].code)
 
 
-def _target_text(t) -> str:
-    if t is None:
-        return fmt.DASH
-    text = f"{t.comparator.replace('>=', '≥').replace('<=', '≤')} {fmt.number(t.value, t.measure.decimals)}"
-    return text
-
-
-def _rows(statuses):
-    rows = []
-    for s in statuses:
-        m = s.measure
-        rows.append({
-            "s": s,
-            "value": format_value(m, s.value),
-            "target": _target_text(s.target),
-            "previous": format_value(m, s.previous),
-            "last_year": format_value(m, s.last_year),
-            "spark": sparkline([v for _, v in s.series], f"{m.title}, senaste 13 månaderna"),
-            "status_class": s.status or "utan_mal",
-        })
-    return rows
-
-
-def _dashboard_context(request, unit: OrgUnit):
-    period = _period(request, unit)
+def _focus(request) -> Optional[int]:
     focus = request.GET.get("fokus")
-    focus_number = int(focus) if focus and focus.isdigit() else None
-    measures = selectors.current_measures(focus_number)
-    as_of_today = _as_of_today(request)
-    statuses = selectors.measure_statuses(unit, measures, period, as_of_today)
-    ref = selectors.reference_unit(unit)
-    ref_values = selectors.reference_values(measures, ref, period) if ref else {}
-    rows = _rows(statuses)
-    cycles = summaries_for(measures, unit, period)
-    for r in rows:
-        r["reference"] = format_value(r["s"].measure, ref_values.get(r["s"].measure.id))
-        r["cycle"] = cycles.get(r["s"].measure.id)
-    children = list(unit.children.order_by("name")) if not as_of_today else list(
-        unit.children.filter(valid_to__isnull=True).order_by("name"))
-    counts = selectors.children_status_counts(unit, measures, period, as_of_today)
+    return int(focus) if focus and focus.isdigit() else None
+
+
+def _dashboard_context(request, unit: OrgUnit) -> dict:
+    d = presenters.dashboard(unit, _period(request, unit), _focus(request), _as_of_today(request))
     return {
-        "unit": unit, "period": period, "rows": rows, "reference_unit": ref, "focus": focus_number,
-        "focus_areas": FocusArea.objects.all(), "as_of_today": as_of_today,
-        "children": [(c, counts.get(c.path, {})) for c in children],
+        "d": d, "unit": unit, "period": d.period, "rows": d.rows, "reference_unit": d.reference_unit,
+        "reference_label": d.reference_label, "reference_note": d.reference_note, "coverage": d.coverage,
+        "focus": d.focus, "focus_areas": FocusArea.objects.all(), "as_of_today": d.as_of_today,
+        "children": d.children, "summary": d.summary,
         "ancestors": [u for u in OrgUnit.objects.filter(path__in=selectors.ancestor_paths(unit)).order_by("depth")
                       if scope.can_see(request.user, u)],
-        "summary": {k: sum(1 for s in statuses if s.status == k) for k in (st.ACHIEVED, st.NEAR, st.NOT_ACHIEVED, st.NO_DATA)},
         "granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES],
-        "period_choices": [period.shift(-i) for i in range(0, 6)],
+        "period_choices": [d.period.shift(-i) for i in range(0, 6)],
     }
 
 
 @login_required
+@_answers_bad_period
 def dashboard(request, code):
     unit = _unit(request, code)
     context = _dashboard_context(request, unit)
@@ -121,36 +101,12 @@ def dashboard(request, code):
 
 
 @login_required
+@_answers_bad_period
 def dashboard_xlsx(request, code):
     unit = _unit(request, code)
-    c = _dashboard_context(request, unit)
-    cols = [tables.Column("Mått", width=50), tables.Column("Fokusområde", "int", 12), tables.Column("Enhet", width=12),
-            tables.Column("Täljare", "int"), tables.Column("Nämnare", "int"), tables.Column("Värde", "decimal"),
-            tables.Column("Mål", width=10), tables.Column("Status"), tables.Column("Föregående period", "decimal"),
-            tables.Column("Samma period i fjol", "decimal"), tables.Column(f"Jämförelse ({c['reference_unit'] or '–'})", "decimal")]
-    rows = []
-    for r in c["rows"]:
-        s = r["s"]
-        m = s.measure
-        rows.append([m.title, m.focus_area.number if m.focus_area else None, m.get_unit_display(), s.sums.numerator if s.sums.rows else None,
-                     s.sums.denominator, s.value, r["target"], s.status_label, s.previous, s.last_year, None])
-    sheet = tables.Sheet("Lägesbild", f"{unit.name} – {c['period'].label}", cols, rows,
-                         notes=["Värde = AVRUNDA(täljare / nämnare × multiplikator; decimaler), summerat över enheterna under."])
-    data = _workbook_with_row_formulas(sheet, c["rows"])
-    audit.record(request, "dashboard.export", unit, period=c["period"].key)
-    return _xlsx_response(data, f"lagesbild-{unit.code}-{c['period'].key}.xlsx")
-
-
-def _workbook_with_row_formulas(sheet, rows):
-    """Rates get a live formula per row (each row has its own multiplier and decimals)."""
-    from lagesbild.calc.ratio import MULTIPLIERS
-
-    sheet.row_formulas = [
-        (5, 3, 4, MULTIPLIERS[r["s"].measure.unit], r["s"].measure.decimals)
-        if r["s"].measure.unit in MULTIPLIERS and r["s"].sums.denominator else None
-        for r in rows
-    ]
-    return tables.write_workbook([sheet])
+    d = presenters.dashboard(unit, _period(request, unit), _focus(request), _as_of_today(request))
+    audit.record(request, "dashboard.export", unit, period=d.period.key)
+    return _xlsx_response(exports.dashboard_workbook(d), f"lagesbild-{unit.code}-{d.period.key}.xlsx")
 
 
 def _xlsx_response(data: bytes, name: str) -> HttpResponse:
@@ -160,65 +116,29 @@ def _xlsx_response(data: bytes, name: str) -> HttpResponse:
 
 
 @login_required
+@_answers_bad_period
 def measure_detail(request, code, measure):
     unit = _unit(request, code)
-    m = get_object_or_404(Measure.objects.select_related("focus_area").order_by("-version"), code=measure,
-                          version=Measure.objects.filter(code=measure).order_by("-version").values("version")[:1])
     period = _period(request, unit)
-    as_of_today = _as_of_today(request)
-    gran = request.GET.get("granularitet") or (periods.MONTH if m.frequency == "month" else period.granularity)
-    if gran not in periods.GRANULARITIES:
+    m = presenters.measure_version(measure, period)
+    if m is None:
+        raise Http404("Okänt mått.")
+    gran = request.GET.get("granularitet") or None
+    if gran is not None and gran not in periods.GRANULARITIES:
         raise Http404("Okänd granularitet.")
-    (status,) = selectors.measure_statuses(unit, [m], period, as_of_today)
-    last = Period.containing(period.end, gran).previous
-    first = last.shift(-(35 if gran == periods.MONTH else 11 if gran == periods.QUARTER else 8 if gran == periods.TERTIAL else 4))
-    series_sums = selectors.sums_by_period(unit, [m], first, last, as_of_today)[m.id]
-    series = [(p, series_sums[p]) for p in periods.periods_between(first, last)]
-    ranked = []
-    names = {u.path: u for u in OrgUnit.objects.filter(parent=unit)}
-    for child_path, sums in selectors.child_values(unit, m, period, as_of_today):
-        ranked.append((names.get(child_path), child_path, sums.value(m), sums))
-    ranked.sort(key=lambda x: (x[2] is None, -(x[2] or 0) if m.direction == "higher" else (x[2] or 0)))
-    behind = selectors.observations_behind(m, unit, period, as_of_today)
-    behind_count = behind.count()
-    chart_rows = [{"period": p.label, "order": i, "value": float(v) if (v := s.value(m)) is not None else None}
-                  for i, (p, s) in enumerate(series)]
-    chart = charts.svg(charts.time_series_spec(chart_rows, m.title, float(status.target.value) if status.target else None,
-                                               "Andel (%)" if m.unit == "percent" else m.get_unit_display()))
+    page = presenters.measure_page(unit, m, period, gran, _as_of_today(request))
+    if request.GET.get("format") == "xlsx":
+        audit.record(request, "measure.export", unit, measure=m.code, period=period.key)
+        return _xlsx_response(exports.measure_workbook(page), f"lagesbild-{unit.code}-{m.code}.xlsx")
     audit.record(request, "measure.view", unit, measure=m.code, period=period.key)
     context = {
-        "unit": unit, "m": m, "period": period, "status": status, "value": format_value(m, status.value),
-        "target": _target_text(status.target), "series": [(p, s, format_value(m, s.value(m))) for p, s in series],
-        "ranked": [(u, path, format_value(m, v), s) for u, path, v, s in ranked], "chart": chart,
-        "behind": behind[:500], "behind_count": behind_count, "granularity": gran,
-        "granularity_label": periods.LABELS[gran],
-        "sex": {k: format_value(m, v) for k, v in selectors.sex_split(m, unit, period, as_of_today).items()},
-        "as_of_today": as_of_today, "granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES],
-        "improvement": summary_for(m, unit, period),
+        "page": page, "unit": unit, "m": m, "period": period, "status": page.status, "value": page.value,
+        "target": page.target, "series": page.series, "ranked": page.ranked, "chart": page.chart,
+        "behind": page.behind, "behind_count": page.behind_count, "granularity": page.granularity,
+        "granularity_label": page.granularity_label, "sex": page.sex, "as_of_today": page.as_of_today,
+        "granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES], "improvement": page.improvement,
     }
-    if request.GET.get("format") == "xlsx":
-        return _measure_xlsx(request, context)
     return render(request, "measurements/measure.html", context)
-
-
-def _measure_xlsx(request, c):
-    from lagesbild.calc.ratio import MULTIPLIERS
-
-    m = c["m"]
-    mult = MULTIPLIERS.get(m.unit)
-    cols = [tables.Column("Period", width=12), tables.Column("Täljare", "int"), tables.Column("Nämnare", "int"),
-            tables.Column("Värde", "decimal")]
-    rows = [[p.label, s.numerator if s.rows else None, s.denominator, s.value(m)] for p, s, _ in c["series"]]
-    series = tables.Sheet("Tidsserie", f"{m.title} – {c['unit'].name}", cols, rows)
-    series.row_formulas = [(3, 1, 2, mult, m.decimals) if mult and s.denominator else None for _, s, _ in c["series"]]
-    obs_cols = [tables.Column("Enhet", width=30), tables.Column("Enhetskod"), tables.Column("Period", "date"),
-                tables.Column("Kön", width=6), tables.Column("Åldersgrupp"), tables.Column("Täljare", "int"),
-                tables.Column("Nämnare", "int"), tables.Column("Import", width=30)]
-    obs = tables.Sheet("Observationer", f"Observationer bakom {c['period'].label}", obs_cols,
-                       [[o.org_unit.name, o.org_unit.code, o.period_start, o.sex, o.age_band, o.numerator, o.denominator,
-                         o.source_import.file_name if o.source_import else ""] for o in c["behind"]])
-    audit.record(request, "measure.export", c["unit"], measure=m.code, period=c["period"].key)
-    return _xlsx_response(tables.write_workbook([series, obs]), f"lagesbild-{c['unit'].code}-{m.code}.xlsx")
 
 
 @login_required
@@ -233,18 +153,16 @@ def import_data(request):
         if upload is None:
             problems = [InputError.one("(ingen fil)", "välj en fil att importera").problems[0]]
         else:
+            actor = Actor.from_request(request)
             try:
                 if kind == "targets":
-                    result = services.import_targets(upload.read(), upload.name, request.user)
+                    result = services.import_targets(upload.read(), upload.name, actor=actor)
                 else:
-                    result = services.import_observations(upload.read(), upload.name, request.user,
+                    result = services.import_observations(upload.read(), upload.name, actor=actor,
                                                           reference=kind == "reference")
             except InputError as exc:
                 problems = exc.problems
-                audit.record(request, "measurements.import.refused", object_type="Import", kind=kind, problems=len(problems))
             else:
-                audit.record(request, "measurements.import", result.record, kind=kind, created=result.created,
-                             updated=result.updated, unchanged=result.unchanged)
                 messages.success(request, f"{upload.name}: {fmt.number(result.created)} nya, {fmt.number(result.updated)} "
                                           f"ändrade, {fmt.number(result.unchanged)} oförändrade rader.")
                 target = reverse("measurements:import")

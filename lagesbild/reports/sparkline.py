@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from html import escape
 from typing import Optional, Sequence
-
-from django.utils.html import escape
 
 
 def sparkline(values: Sequence[Optional[Decimal]], label: str, width: int = 120, height: int = 28) -> str:

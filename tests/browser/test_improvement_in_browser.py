@@ -19,6 +19,7 @@ CSV = "measure;unit;period;sex;age_band;numerator;denominator;status\r\n" + "\r\
 @pytest.fixture
 def region_with_data(transactional_db):
     from lagesbild.catalogue.models import Measure
+    from lagesbild.core.actor import Actor
     from lagesbild.measurements import services
     from lagesbild.measurements.models import Target
     from lagesbild.org.models import OrgUnit
@@ -35,7 +36,7 @@ def region_with_data(transactional_db):
                                unit="percent", direction="higher", decimals=1)
     Target.objects.create(measure=m, org_unit=region, comparator=">=", value=Decimal("90"))
     admin = _user("kalmar-admin", "08", "admin")
-    services.import_observations(CSV.encode("cp1252"), "obs.csv", admin)
+    services.import_observations(CSV.encode("cp1252"), "obs.csv", actor=Actor.cli(admin))
     _user("avdchef", "B-AVD1", "manager")
 
 

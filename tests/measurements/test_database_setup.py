@@ -50,13 +50,14 @@ def test_observations_have_no_foreign_key_constraints_but_their_references_are_p
     from django.db.models import ProtectedError
 
     from lagesbild.ingest.errors import InputError
+    from lagesbild.core.actor import Actor
     from lagesbild.measurements import services
     from tests.measurements.conftest import csv
 
     with connection.cursor() as cur:
         constraints = connection.introspection.get_constraints(cur, "measurements_observation")
     assert [name for name, c in constraints.items() if c["foreign_key"]] == []
-    services.import_observations(csv("t-andel;T-AVD1;2025-01;;;1;2;"), "a.csv", region_admin)
+    services.import_observations(csv("t-andel;T-AVD1;2025-01;;;1;2;"), "a.csv", actor=Actor.cli(region_admin))
     with pytest.raises(ProtectedError):
         tree["avd1"].delete()
     with pytest.raises(ProtectedError):

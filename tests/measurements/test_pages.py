@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from lagesbild.core.actor import Actor
 from lagesbild.measurements import services
 from lagesbild.measurements.models import Target
 from lagesbild.org.models import AuditEvent
@@ -26,7 +27,7 @@ def data(tree, share, region_admin):
     services.import_observations(csv(
         "t-andel;T-AVD1;2025-01;;;1;2;", "t-andel;T-AVD2;2025-01;;;90;100;", "t-andel;T-AVD3;2025-02;;;10;10;",
         "t-andel;T-VC1;2025-05;;;0;8;", "t-andel;T-AVD1;2024-06;;;1;4;",
-    ), "obs.csv", region_admin)
+    ), "obs.csv", actor=Actor.cli(region_admin))
     Target.objects.create(measure=share, org_unit=tree["region"], comparator=">=", value=Decimal("90"), warning_band=Decimal("6"))
     return tree
 
@@ -58,7 +59,7 @@ def test_an_import_is_visible_at_once(client, data, kalmar_user, region_admin):
     client.force_login(kalmar_user)
     url = reverse("measurements:dashboard", args=["08"]) + "?period=2025"
     assert f"84,2{NB}%" in row(text(client.get(url)), "t-andel")
-    services.import_observations(csv("t-andel;T-VC1;2025-06;;;8;8;"), "mer.csv", region_admin)
+    services.import_observations(csv("t-andel;T-VC1;2025-06;;;8;8;"), "mer.csv", actor=Actor.cli(region_admin))
     assert f"85,2{NB}%" in row(text(client.get(url)), "t-andel")  # 109/128
 
 

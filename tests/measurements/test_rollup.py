@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from lagesbild.core.actor import Actor
 from lagesbild.calc.periods import MONTH, QUARTER, TERTIAL, YEAR, Period
 from lagesbild.measurements import selectors, services
 from lagesbild.measurements.models import Target
@@ -23,7 +24,7 @@ def data(tree, share, region_admin):
         "t-andel;T-AVD3;2025-02;;;10;10;",
         "t-andel;T-VC1;2025-05;;;0;8;",
         "t-andel;T-AVD1;2024-01;;;1;4;",
-    ), "obs.csv", region_admin)
+    ), "obs.csv", actor=Actor.cli(region_admin))
     return tree
 
 

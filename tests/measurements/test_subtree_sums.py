@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
+from lagesbild.core.actor import Actor
 from lagesbild.calc.periods import MONTH, QUARTER, YEAR, Period
 from lagesbild.measurements import selectors, services, subtree_sums
 from lagesbild.measurements.models import Observation, SubtreeSum
@@ -28,7 +29,7 @@ def test_imports_at_every_level_keep_the_sums_exact(tree, share, per1000, region
         "t-andel;T-MED;2025-02;;;7;7;",        # a verksamhet's own row
         "t-andel;08;2025;;;2;3;",               # the region's own row
         "t-per1000;T-VC1;2025-03;;;12;1000;",
-    ), "a.csv", region_admin)
+    ), "a.csv", actor=Actor.cli(region_admin))
     assert subtree_sums.verify() == []
     assert sums_of(tree["region"], share) == (3 + 1 + 5 + 7 + 2, 4 + 4 + 10 + 7 + 3, 5)
     assert sums_of(tree["hsf"], share) == (16, 25, 4)
@@ -37,7 +38,7 @@ def test_imports_at_every_level_keep_the_sums_exact(tree, share, per1000, region
     assert sums_of(tree["pv"], per1000) == (12, 1000, 1)
     # A correction and a new month: only the changed combinations are recomputed, and exactly.
     services.import_observations(csv("t-andel;T-AVD1;2025-01;M;;2;4;", "t-andel;T-AVD3;2025-04;;;1;1;"), "b.csv",
-                                 region_admin)
+                                 actor=Actor.cli(region_admin))
     assert subtree_sums.verify() == []
     assert sums_of(tree["region"], share) == (20, 29, 6)
     assert sums_of(tree["ort"], share) == (1, 1, 1)
@@ -45,7 +46,7 @@ def test_imports_at_every_level_keep_the_sums_exact(tree, share, per1000, region
 
 def test_moving_a_unit_moves_its_history_between_ancestors(tree, share, region_admin):
     services.import_observations(csv("t-andel;T-AVD3;2025-02;;;9;10;", "t-andel;T-AVD1;2025-02;;;1;10;"), "a.csv",
-                                 region_admin)
+                                 actor=Actor.cli(region_admin))
     assert sums_of(tree["ort"], share) == (9, 10, 1) and sums_of(tree["med"], share) == (1, 10, 1)
     move_unit(tree["avd3"], tree["med"])
     assert subtree_sums.verify() == []
@@ -60,7 +61,7 @@ def test_moving_a_unit_moves_its_history_between_ancestors(tree, share, region_a
 
 def test_rebuild_gives_what_the_imports_kept(tree, share, region_admin):
     services.import_observations(csv("t-andel;T-AVD1;2025-01;;;1;2;", "t-andel;T-VC1;2025-Q2;;;3;4;"), "a.csv",
-                                 region_admin)
+                                 actor=Actor.cli(region_admin))
     kept = sorted(SubtreeSum.objects.values_list("org_unit__code", "measure_id", "period_start", "granularity",
                                                  "numerator", "denominator", "row_count"))
     assert len(kept) == 7  # MED, HSF, 08 and SE for AVD1's month; PV, 08 and SE for VC1's quarter
@@ -70,7 +71,7 @@ def test_rebuild_gives_what_the_imports_kept(tree, share, region_admin):
 
 
 def test_verify_finds_a_tampered_sum(tree, share, region_admin):
-    services.import_observations(csv("t-andel;T-AVD1;2025-01;;;1;2;"), "a.csv", region_admin)
+    services.import_observations(csv("t-andel;T-AVD1;2025-01;;;1;2;"), "a.csv", actor=Actor.cli(region_admin))
     SubtreeSum.objects.filter(org_unit=tree["region"]).update(numerator=99)
     (diff,) = subtree_sums.verify()
     assert diff[0] == tree["region"].pk and diff[4] == (99, 2, 1) and diff[5] == (1, 2, 1)
@@ -95,7 +96,7 @@ def test_any_sequence_of_imports_keeps_every_level_equal_to_its_leaves(tree, sha
                 continue
             seen.add((unit, period))
             lines.append(f"t-andel;{unit};{period};;;{min(a, b)};{max(a, b)};")
-        services.import_observations(csv(*lines), f"batch-{i}.csv", region_admin)
+        services.import_observations(csv(*lines), f"batch-{i}.csv", actor=Actor.cli(region_admin))
     assert subtree_sums.verify() == []
     for unit in tree.values():
         for period in (Period(date(2025, 1, 1), MONTH), Period(date(2025, 1, 1), QUARTER), YEAR_2025):
@@ -120,7 +121,7 @@ def test_a_row_saved_or_deleted_through_the_orm_keeps_the_sums(tree, share):
 def test_command_line_verifies_and_rebuilds(tree, share, region_admin, capsys):
     from lagesbild.cli import main
 
-    services.import_observations(csv("t-andel;T-AVD1;2025-01;;;1;2;"), "a.csv", region_admin)
+    services.import_observations(csv("t-andel;T-AVD1;2025-01;;;1;2;"), "a.csv", actor=Actor.cli(region_admin))
     assert main(["data", "verify-sums"]) == 0
     SubtreeSum.objects.filter(org_unit=tree["hsf"]).delete()
     assert main(["data", "verify-sums"]) == 1

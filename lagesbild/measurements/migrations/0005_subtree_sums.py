@@ -4,11 +4,39 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    """Sums for the observations already stored (none on a new installation)."""
-    from lagesbild.measurements import subtree_sums
+# Frozen here (a migration never imports live application code): the sums as
+# lagesbild.measurements.subtree_sums computed them when this migration was written.
+RECOMPUTE = [
+    "INSERT INTO measurements_subtreesum (org_unit_id, measure_id, period_start, granularity, numerator, denominator, "
+    "row_count) SELECT c.parent_id, x.measure_id, x.period_start, x.granularity, SUM(x.numerator), SUM(x.denominator), "
+    "COUNT(*) FROM org_orgunit c JOIN measurements_observation x ON x.org_unit_id = c.id WHERE c.parent_id IN ({ids}) "
+    "GROUP BY c.parent_id, x.measure_id, x.period_start, x.granularity",
+    "INSERT INTO measurements_subtreesum (org_unit_id, measure_id, period_start, granularity, numerator, denominator, "
+    "row_count) SELECT c.parent_id, x.measure_id, x.period_start, x.granularity, SUM(x.numerator), SUM(x.denominator), "
+    "SUM(x.row_count) FROM org_orgunit c JOIN measurements_subtreesum x ON x.org_unit_id = c.id "
+    "WHERE c.parent_id IN ({ids}) GROUP BY c.parent_id, x.measure_id, x.period_start, x.granularity "
+    "ON CONFLICT (org_unit_id, period_start, measure_id, granularity) DO UPDATE SET "
+    "numerator = measurements_subtreesum.numerator + EXCLUDED.numerator, "
+    "denominator = COALESCE(measurements_subtreesum.denominator + EXCLUDED.denominator, "
+    "measurements_subtreesum.denominator, EXCLUDED.denominator), "
+    "row_count = measurements_subtreesum.row_count + EXCLUDED.row_count",
+]
 
-    subtree_sums._recompute_levels(subtree_sums.parents_by_depth(apps.get_model("org", "OrgUnit")), None)
+
+def fill(apps, schema_editor):
+    """Sums for the observations already stored (none on a new installation): every unit that
+    has children, deepest first, from its children's rows and its children's sums."""
+    OrgUnit = apps.get_model("org", "OrgUnit")
+    by_depth = {}
+    for pk, depth in OrgUnit.objects.filter(children__isnull=False).distinct().values_list("pk", "depth"):
+        by_depth.setdefault(depth, []).append(pk)
+    with schema_editor.connection.cursor() as cur:
+        for depth in sorted(by_depth, reverse=True):
+            ids = sorted(by_depth[depth])
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                for sql in RECOMPUTE:
+                    cur.execute(sql.format(ids=", ".join(["%s"] * len(chunk))), chunk)
 
 
 class Migration(migrations.Migration):
