@@ -7,6 +7,7 @@ import pytest
 import yaml
 from rest_framework.test import APIClient
 
+from lagesbild.core.actor import Actor
 from lagesbild.calc.periods import Period
 from lagesbild.catalogue.models import FocusArea
 from lagesbild.improvement import services
@@ -27,8 +28,8 @@ def api(user) -> APIClient:
 
 @pytest.fixture
 def cycles(users, org, measure):
-    kir = services.record_analysis(users.kir_manager, measure, org.kir, Q1, "Kirurgen.")
-    med = services.record_analysis(users.med_manager, measure, org.med, Q1, "Medicin.")
+    kir = services.record_analysis(measure, org.kir, Q1, "Kirurgen.", actor=Actor(users.kir_manager))
+    med = services.record_analysis(measure, org.med, Q1, "Medicin.", actor=Actor(users.med_manager))
     return kir, med
 
 

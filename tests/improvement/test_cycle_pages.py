@@ -9,6 +9,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
+from lagesbild.core.actor import Actor
 from lagesbild.calc.periods import Period
 from lagesbild.improvement import services
 from lagesbild.improvement.models import Action, Analysis, FollowUp
@@ -135,8 +136,8 @@ def test_measured_value_block_and_prefilled_follow_up(client, users, org, measur
     client.force_login(users.kir_manager)
     page = text(client.get(cycle_url(measure)))
     assert f'<span class="measured">72,5{NB}%</span> 2025 kv 1 · 2024 kv 4: 80,0{NB}% (försämring)' in page
-    analysis = services.record_analysis(users.kir_manager, measure, org.kir, Period.parse("2025-Q1"), "Analys.")
-    action = services.add_action(users.kir_manager, analysis, "Åtgärd", "Chef", TODAY)
+    analysis = services.record_analysis(measure, org.kir, Period.parse("2025-Q1"), "Analys.", actor=Actor(users.kir_manager))
+    action = services.add_action(analysis, "Åtgärd", "Chef", TODAY, actor=Actor(users.kir_manager))
     page = text(client.get(cycle_url(measure)))
     assert f'placeholder="72,5{NB}% (uppmätt)"' in page
     # Empty values are measured on save.
@@ -148,7 +149,7 @@ def test_measured_value_block_and_prefilled_follow_up(client, users, org, measur
 
 
 def test_reader_sees_but_cannot_change(client, users, org, measure):
-    services.record_analysis(users.kir_manager, measure, org.kir, Period.parse("2025-Q1"), "Kirurgens analys.")
+    services.record_analysis(measure, org.kir, Period.parse("2025-Q1"), "Kirurgens analys.", actor=Actor(users.kir_manager))
     client.force_login(users.reader)
     page = text(client.get(cycle_url(measure)))
     assert "Kirurgens analys." in page and "Spara analysen" not in page and "Lägg till åtgärd" not in page
@@ -160,8 +161,8 @@ def test_reader_sees_but_cannot_change(client, users, org, measure):
 
 
 def test_manager_cannot_touch_another_units_analysis(client, users, org, measure):
-    analysis = services.record_analysis(users.med_manager, measure, org.med, Period.parse("2025-Q1"), "Medicin.")
-    action = services.add_action(users.med_manager, analysis, "Medicinens åtgärd", "Chef", TODAY)
+    analysis = services.record_analysis(measure, org.med, Period.parse("2025-Q1"), "Medicin.", actor=Actor(users.med_manager))
+    action = services.add_action(analysis, "Medicinens åtgärd", "Chef", TODAY, actor=Actor(users.med_manager))
     client.force_login(users.kir_manager)
     assert client.post(cycle_url(measure, unit="08-F1-MED", suffix="analys/"), {"text": "Kirurgen skriver"}).status_code == 403
     # Objects outside the subtree are not found at all.
@@ -174,11 +175,11 @@ def test_manager_cannot_touch_another_units_analysis(client, users, org, measure
 
 def test_overdue_list_is_scoped(client, users, org, measure):
     q1 = Period.parse("2025-Q1")
-    kir = services.record_analysis(users.kir_manager, measure, org.kir, q1, "K")
-    med = services.record_analysis(users.med_manager, measure, org.med, q1, "M")
-    services.add_action(users.kir_manager, kir, "Kirurgens sena", "A", TODAY - timedelta(days=5))
-    services.add_action(users.kir_manager, kir, "Kirurgens klara", "A", TODAY - timedelta(days=5), status="klar")
-    services.add_action(users.med_manager, med, "Medicinens sena", "B", TODAY - timedelta(days=2))
+    kir = services.record_analysis(measure, org.kir, q1, "K", actor=Actor(users.kir_manager))
+    med = services.record_analysis(measure, org.med, q1, "M", actor=Actor(users.med_manager))
+    services.add_action(kir, "Kirurgens sena", "A", TODAY - timedelta(days=5), actor=Actor(users.kir_manager))
+    services.add_action(kir, "Kirurgens klara", "A", TODAY - timedelta(days=5), status="klar", actor=Actor(users.kir_manager))
+    services.add_action(med, "Medicinens sena", "B", TODAY - timedelta(days=2), actor=Actor(users.med_manager))
     client.force_login(users.kir_manager)
     page = text(client.get(reverse("improvement:overdue")))
     assert "Kirurgens sena" in page and "Kirurgens klara" not in page and "Medicinens sena" not in page
@@ -192,8 +193,8 @@ def test_overdue_list_is_scoped(client, users, org, measure):
 
 def test_index_lists_recent_analyses_in_scope(client, users, org, measure):
     q1 = Period.parse("2025-Q1")
-    services.record_analysis(users.kir_manager, measure, org.kir, q1, "K")
-    services.record_analysis(users.med_manager, measure, org.med, q1, "M")
+    services.record_analysis(measure, org.kir, q1, "K", actor=Actor(users.kir_manager))
+    services.record_analysis(measure, org.med, q1, "M", actor=Actor(users.med_manager))
     client.force_login(users.med_manager)
     page = text(client.get(reverse("improvement:index")))
     assert "Medicinkliniken" in page and "Kirurgkliniken" not in page
@@ -204,8 +205,8 @@ def test_cycle_summary_partial_for_the_dashboard(users, org, measure):
     tpl = Template("{% load improvement %}{% cycle_summary measure unit period %}")
     html = re.sub(r"[ \t\r\n]+", " ", tpl.render(Context({"measure": measure, "unit": org.kir, "period": q1})))
     assert "Ingen analys för 2025 kv 1." in html and 'href="/forbattring/test-riskbedomning-24h/08-F1-KIR/2025-Q1/"' in html
-    analysis = services.record_analysis(users.kir_manager, measure, org.kir, q1, "Nattens rutiner brister.")
-    services.add_action(users.kir_manager, analysis, "A", "A", TODAY - timedelta(days=1))
-    services.add_action(users.kir_manager, analysis, "B", "B", TODAY + timedelta(days=1))
+    analysis = services.record_analysis(measure, org.kir, q1, "Nattens rutiner brister.", actor=Actor(users.kir_manager))
+    services.add_action(analysis, "A", "A", TODAY - timedelta(days=1), actor=Actor(users.kir_manager))
+    services.add_action(analysis, "B", "B", TODAY + timedelta(days=1), actor=Actor(users.kir_manager))
     html = re.sub(r"[ \t\r\n]+", " ", tpl.render(Context({"measure": measure, "unit": org.kir, "period": q1})))
     assert "Nattens rutiner brister." in html and "2 öppna åtgärder" in html and "1 försenad<" in html

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from lagesbild.core.actor import Actor
 from lagesbild.calc.periods import Period
 from lagesbild.improvement import measured, selectors, services
 from lagesbild.org.models import OrgUnit
@@ -20,12 +21,12 @@ def situation(users, org, measure, falls):
     """Region plan 2025–2027; F1 inherits it, F2 has none. KIR and MED miss targets; MED analysed
     the riskbedömning measure; KIR has an overdue action on another analysis."""
     s = users.strategist
-    plan = services.create_plan(s, org.region, 2025, 2027, "Regionens plan")
-    services.inherit_plan(s, org.f1, plan)
-    services.record_analysis(s, measure, org.med, Y2025, "Medicin har analyserat.")
-    old = services.record_analysis(s, falls, org.kir, Period.parse("2024"), "Förra årets fall.")
-    services.add_action(s, old, "Fallrond", "Chef", TODAY - timedelta(days=10))
-    services.add_action(s, old, "Klar åtgärd", "Chef", TODAY - timedelta(days=10), status="klar")
+    plan = services.create_plan(org.region, 2025, 2027, "Regionens plan", actor=Actor(s))
+    services.inherit_plan(org.f1, plan, actor=Actor(s))
+    services.record_analysis(measure, org.med, Y2025, "Medicin har analyserat.", actor=Actor(s))
+    old = services.record_analysis(falls, org.kir, Period.parse("2024"), "Förra årets fall.", actor=Actor(s))
+    services.add_action(old, "Fallrond", "Chef", TODAY - timedelta(days=10), actor=Actor(s))
+    services.add_action(old, "Klar åtgärd", "Chef", TODAY - timedelta(days=10), status="klar", actor=Actor(s))
     off = {"08-F1-KIR": [measure, falls], "08-F1-MED": [measure]}
     return lambda unit, period: off.get(unit.code, []) if period == Y2025 else []
 
@@ -36,11 +37,14 @@ def by_code(rows):
 
 def test_gap_flags(users, org, measure, falls, situation):
     rows = selectors.gaps(users.strategist, org.region, 2025, Y2025, off_target=situation, today=TODAY)
-    assert [r.unit.code for r in rows] == ["08-F1", "08-F1-KIR", "08-F1-MED", "08-F2", "08-F2-ALL"]
+    assert [r.unit.code for r in rows] == ["08", "08-F1", "08-F1-KIR", "08-F1-MED", "08-F2", "08-F2-ALL"]
     r = by_code(rows)
-    # Plans: F1 has its own inheriting plan and covers its verksamheter; F2 and below lack one.
+    # Plans: the region has its own; F1 has its own inheriting plan and covers its verksamheter;
+    # F2 and below lack one.
     assert [(c, r[c].lacks_plan) for c in r] == [
-        ("08-F1", False), ("08-F1-KIR", False), ("08-F1-MED", False), ("08-F2", True), ("08-F2-ALL", True)]
+        ("08", False), ("08-F1", False), ("08-F1-KIR", False), ("08-F1-MED", False), ("08-F2", True),
+        ("08-F2-ALL", True)]
+    assert r["08"].plan_note == "Regionens egen plan."
     assert r["08-F1-KIR"].plan.org_unit == org.f1
     assert r["08-F2"].plan_note == "Saknar egen handlingsplan för 2025 som ärver regionens plan."
     assert r["08-F2-ALL"].plan_note == "Tandvårdsförvaltningen saknar handlingsplan för 2025."
@@ -54,6 +58,7 @@ def test_gap_flags(users, org, measure, falls, situation):
 
 def test_a_later_year_without_a_region_plan_is_a_gap_everywhere(users, org, situation):
     rows = selectors.gaps(users.strategist, org.region, 2028, Period.parse("2028"), off_target=situation, today=TODAY)
+    assert len(rows) == 6
     assert all(r.lacks_plan and r.plan_note == "Regionen saknar handlingsplan för 2028." for r in rows)
     assert all(r.missing_analysis == [] for r in rows)  # nothing off target in 2028
 
@@ -103,7 +108,8 @@ def test_gap_page(client, users, org, measure, situation, monkeypatch):
     assert f'href="/forbattring/{measure.code}/08-F1-KIR/2025/"' in kir and "2 saknar analys" in kir
     assert 'href="/forbattring/forsenade/?enhet=08-F1-KIR&amp;endast=1"' in kir
     assert '<tr id="enhet-08-F1-MED" class="ok">' in page
-    assert "3 av 5 enheter har minst en lucka" in page
+    assert '<tr id="enhet-08" class="ok">' in page
+    assert "3 av 6 enheter har minst en lucka" in page
     # Another region is not offered and cannot be asked for.
     assert "Region Stockholm" not in page
     assert client.get(reverse("improvement:gaps"), {"enhet": "01", "ar": "2025"}).status_code == 403

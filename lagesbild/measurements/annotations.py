@@ -1,0 +1,5 @@
+_providers = []
+
+
+def register(provider):
+    _providers.append(provider)
