@@ -11,9 +11,9 @@ from datetime import date
 
 import yaml
 
-from lagesbild.core.actor import Actor
 from lagesbild.calc.periods import Period
 from lagesbild.catalogue.models import FocusArea, Measure
+from lagesbild.core.actor import Actor
 from lagesbild.improvement import services as improvement
 from lagesbild.improvement.models import ActionPlan, Analysis
 from lagesbild.measurements import services as measurements

@@ -7,9 +7,9 @@ import pytest
 import yaml
 from rest_framework.test import APIClient
 
-from lagesbild.core.actor import Actor
 from lagesbild.calc.periods import Period
 from lagesbild.catalogue.models import FocusArea
+from lagesbild.core.actor import Actor
 from lagesbild.improvement import services
 from lagesbild.improvement.models import Action, ActionPlan, Analysis, PlanActivity
 from lagesbild.org.models import AuditEvent

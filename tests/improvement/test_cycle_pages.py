@@ -9,8 +9,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
-from lagesbild.core.actor import Actor
 from lagesbild.calc.periods import Period
+from lagesbild.core.actor import Actor
 from lagesbild.improvement import services
 from lagesbild.improvement.models import Action, Analysis, FollowUp
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from lagesbild.core.actor import Actor
 from lagesbild.calc.periods import Period
+from lagesbild.core.actor import Actor
 from lagesbild.improvement import measured, selectors, services
 from lagesbild.improvement.models import Action, Analysis, FollowUp
 from lagesbild.org.models import AuditEvent

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from lagesbild.core.actor import Actor
 from lagesbild.calc.periods import Period
+from lagesbild.core.actor import Actor
 from lagesbild.improvement import measured, selectors, services
 from lagesbild.org.models import OrgUnit
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from lagesbild.core.actor import Actor
 from lagesbild.catalogue.models import FocusArea
+from lagesbild.core.actor import Actor
 from lagesbild.improvement import services
 from lagesbild.improvement.models import ActionPlan, PlanActivity
 
