@@ -201,7 +201,6 @@ OVERDUE_COLUMNS = [
     ExcelColumn(tables.Column("Åtgärd", width=50), lambda r: r.action.title),
     ExcelColumn(tables.Column("Enhet", width=30), lambda r: r.analysis.org_unit.name),
     ExcelColumn(tables.Column("Mått", width=40), lambda r: r.analysis.measure.title),
-    ExcelColumn(tables.Column("Period"), lambda r: r.analysis.period.label),
     ExcelColumn(tables.Column("Ansvarig", width=24), lambda r: r.action.owner_name),
     ExcelColumn(tables.Column("Klar senast", "date"), lambda r: r.action.due_date),
     ExcelColumn(tables.Column("Dagar sen", "int"), lambda r: r.days),
