@@ -274,7 +274,7 @@ class ListFilter(serializers.Serializer):
 
 
 class AnalysisFilter(ListFilter):
-    measure = serializers.CharField(required=False, max_length=100, help_text="Måttets kod.")
+    measure = serializers.CharField(required=False, max_length=80, help_text="Måttets kod.")
     period = PeriodField(required=False, help_text="Period: 2025-03, 2025-Q1, 2025-T1 eller 2025.")
 
 
