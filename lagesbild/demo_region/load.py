@@ -62,8 +62,8 @@ def load(admin, data_dir=DATA_DIR) -> list[str]:
     lines.append(f"  Observationer: {r.outcome}, {r.created} nya, {r.unchanged} oförändrade")
     r = measurements.import_observations(read("riket.csv"), "riket.csv", actor=system, reference=True)
     lines.append(f"  Jämförelsedata riket: {r.outcome}, {r.created} nya")
-    lines.append(f"  Analyser: {_analyses(admin, data_dir)} nya")
-    lines.append(f"  Handlingsplaner: {_plans(admin)}")
+    lines.append(f"  Analyser: {_analyses(data_dir)} nya")
+    lines.append(f"  Handlingsplaner: {_plans()}")
     return lines
 
 
@@ -71,26 +71,27 @@ def _measure(code: str) -> Measure:
     return Measure.objects.filter(code=code).order_by("-version").first()
 
 
-def _analyses(admin, data_dir) -> int:
+def _analyses(data_dir) -> int:
     doc = yaml.safe_load((data_dir / "analyser.yaml").read_text(encoding="utf-8"))
-    created = 0
+    created, system = 0, Actor.system()
     for a in doc["analyses"]:
         measure, unit, period = _measure(a["measure"]), OrgUnit.objects.get(code=a["unit"]), Period.parse(str(a["period"]))
         if Analysis.objects.filter(measure=measure, org_unit=unit, period_start=period.start,
                                    granularity=period.granularity).exists():
             continue
-        analysis = improvement.record_analysis(admin, measure, unit, period, a["analysis"])
+        analysis = improvement.record_analysis(measure, unit, period, a["analysis"], actor=system)
         created += 1
         for act in a.get("actions", []):
-            action = improvement.add_action(admin, analysis, act["title"], act["owner_role"], _date(act["due"]),
-                                            description=act.get("description", ""))
+            action = improvement.add_action(analysis, act["title"], act["owner_role"], _date(act["due"]),
+                                            description=act.get("description", ""), actor=system)
             status = STATUS[act["status"]]
             if status != action.status:
-                improvement.set_action_status(admin, action, status, _date(act["due"]) if status == "klar" else None)
+                improvement.set_action_status(action, status, _date(act["due"]) if status == "klar" else None,
+                                              actor=system)
             for f in act.get("follow_ups", []):
-                improvement.add_follow_up(admin, action, EFFECT[f["effect"]], on=_date(f["date"]), comment=f["text"],
+                improvement.add_follow_up(action, EFFECT[f["effect"]], on=_date(f["date"]), comment=f["text"],
                                           period_before=str(a.get("previous", {}).get("period", "")),
-                                          period_after=str(a["period"]))
+                                          period_after=str(a["period"]), actor=system)
     return created
 
 
@@ -98,21 +99,23 @@ def _date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _plans(admin) -> str:
+def _plans() -> str:
     region = OrgUnit.objects.get(code="08")
     if ActionPlan.objects.filter(org_unit=region).exists():
         return "fanns redan"
-    plan = improvement.create_plan(admin, region, 2025, 2030, "Handlingsplan för ökad patientsäkerhet 2025–2030")
+    system = Actor.system()
+    plan = improvement.create_plan(region, 2025, 2030, "Handlingsplan för ökad patientsäkerhet 2025–2030", actor=system)
     areas = {fa.number: fa for fa in FocusArea.objects.all()}
     for number, kind, title, code, target, source in PLAN_ACTIVITIES:
-        improvement.add_activity(admin, plan, kind, title, focus_area=areas[number],
+        improvement.add_activity(plan, kind, title, focus_area=areas[number],
                                  indicator=_measure(code) if code else None, target_text=target, data_source=source,
-                                 responsible="Chefläkare" if kind == "obligatorisk" else "Patientsäkerhetssamordnare")
+                                 responsible="Chefläkare" if kind == "obligatorisk" else "Patientsäkerhetssamordnare",
+                                 actor=system)
     divisions = list(OrgUnit.objects.filter(parent=region, kind=OrgUnit.Kind.FORVALTNING).order_by("code"))
     # Two of three förvaltningar have their own plan: the gap view shows the third.
     for division in divisions[:2]:
-        child = improvement.inherit_plan(admin, division, plan)
-        improvement.add_activity(admin, child, "lokal", f"Patientsäkerhetsronder varje månad – {division.name}",
+        child = improvement.inherit_plan(division, plan, actor=system)
+        improvement.add_activity(child, "lokal", f"Patientsäkerhetsronder varje månad – {division.name}",
                                  focus_area=areas[4], target_text="Tolv ronder per år", data_source="Protokoll",
-                                 responsible="Förvaltningens chefläkare")
+                                 responsible="Förvaltningens chefläkare", actor=system)
     return f"regionens plan och {min(2, len(divisions))} förvaltningsplaner"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from lagesbild.calc.periods import Period
 from lagesbild.catalogue.models import FocusArea, Foundation, Measure
@@ -13,6 +12,7 @@ from lagesbild.ingest.numbers import parse_decimal
 from lagesbild.org.models import OrgUnit
 
 from .models import Action, FollowUp, PlanActivity
+from .selectors import possible_owners
 from .services import allowed_kinds
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -81,16 +81,7 @@ class ActionForm(forms.Form):
     def __init__(self, *args, unit: OrgUnit | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if unit is not None:
-            prefixes, parts = [], [p for p in unit.path.split("/") if p]
-            # Units from the region down; a nation-level membership is not a local owner.
-            for i in range(2, len(parts) + 1):
-                prefixes.append("/".join(parts[:i]) + "/")
-            self.fields["owner"].queryset = (
-                get_user_model().objects.filter(is_active=True)
-                .filter(Q(memberships__org_unit__path__in=prefixes) | Q(memberships__org_unit__path__startswith=unit.path))
-                .distinct()
-                .order_by("username")
-            )
+            self.fields["owner"].queryset = possible_owners(unit)
 
 
 class StatusForm(forms.Form):

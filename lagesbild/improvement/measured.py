@@ -1,4 +1,8 @@
-"""The improvement cycle's view of measured values, from the measurements app."""
+"""The improvement cycle's view of the measure catalogue and the measured values.
+
+Everything the cycle needs from measurements and catalogue passes through here, so the version
+resolver and the selectors can be swapped in one place.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, Optional
 
 from lagesbild.calc import periods, status
+from lagesbild.catalogue.models import Measure
 from lagesbild.measurements import selectors
 
 OFF_TARGET = {status.NOT_ACHIEVED}
@@ -14,9 +19,24 @@ OFF_TARGET = {status.NOT_ACHIEVED}
 OffTarget = Callable[[object, periods.Period], Iterable[object]]
 
 
+def measure_for(code: str, period: Optional[periods.Period] = None) -> Optional[Measure]:
+    """The version of measure ``code`` valid at the start of ``period``, else its latest version."""
+    versions = list(Measure.objects.filter(code=code).order_by("-version"))
+    if period is not None:
+        for m in versions:
+            if (m.valid_from is None or m.valid_from <= period.start) and (m.valid_to is None or period.start <= m.valid_to):
+                return m
+    return versions[0] if versions else None
+
+
 def value_for(measure, unit, period: periods.Period) -> Optional[Decimal]:
     """The measured value as presented (rounded), or None without data."""
     return selectors.value_for(measure, unit, period)
+
+
+def latest_year_with_data(unit) -> Optional[periods.Period]:
+    """The latest calendar year with observations in ``unit``'s subtree, or None."""
+    return selectors.latest_period_with_data(unit, periods.YEAR)
 
 
 def default_off_target() -> OffTarget:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Optional
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -59,17 +60,20 @@ def activities_for(user) -> QuerySet[PlanActivity]:
     return PlanActivity.objects.filter(q).select_related("plan__org_unit", "focus_area", "foundation", "indicator")
 
 
+def possible_owners(unit: OrgUnit) -> QuerySet:
+    """Active users who may own an action on ``unit``: a role on the unit, on a unit below it,
+    or on a unit above it from the region down (a nation-level role is not a local owner)."""
+    parts = [p for p in unit.path.split("/") if p]
+    above = ["/".join(parts[:i]) + "/" for i in range(2, len(parts) + 1)]
+    return (
+        get_user_model().objects.filter(is_active=True)
+        .filter(Q(memberships__org_unit__path__in=above) | Q(memberships__org_unit__path__startswith=unit.path))
+        .distinct()
+        .order_by("username")
+    )
+
+
 # --- the cycle ------------------------------------------------------------------------------
-
-
-def measure_for(code: str, period: Optional[Period] = None) -> Optional[Measure]:
-    """The version of measure ``code`` valid at the start of ``period``, else its latest version."""
-    versions = list(Measure.objects.filter(code=code).order_by("-version"))
-    if period is not None:
-        for m in versions:
-            if (m.valid_from is None or m.valid_from <= period.start) and (m.valid_to is None or period.start <= m.valid_to):
-                return m
-    return versions[0] if versions else None
 
 
 def _period_filter(period: Period) -> dict:
@@ -210,7 +214,7 @@ GAP_KINDS = (OrgUnit.Kind.FORVALTNING, OrgUnit.Kind.VERKSAMHET)
 
 @dataclass
 class GapRow:
-    """One unit below the region and what is missing there.
+    """One unit of the region (the region itself first) and what is missing there.
 
     Plan rule: the region has a plan covering the year; every division (unit directly below the
     region, usually a förvaltning) has its own plan covering the year that inherits that region
@@ -237,6 +241,22 @@ def _active_in(year: int) -> Q:
     )
 
 
+def _plan_and_note(unit: OrgUnit, region_unit: OrgUnit, region_plan: Optional[ActionPlan], division,
+                   div_code: str, plan: Optional[ActionPlan], year: int) -> tuple[Optional[ActionPlan], str]:
+    """The plan covering ``unit`` and the sentence saying so (or what is missing)."""
+    if region_plan is None:
+        return None, f"Regionen saknar handlingsplan för {year}."
+    if unit.pk == region_unit.pk:
+        return region_plan, "Regionens egen plan."
+    if plan is None and division is not None and division.pk == unit.pk:
+        return None, f"Saknar egen handlingsplan för {year} som ärver regionens plan."
+    if plan is None:
+        return None, f"{division.name if division else div_code} saknar handlingsplan för {year}."
+    if plan.org_unit_id == unit.pk:
+        return plan, "Egen plan som ärver regionens."
+    return plan, f"Omfattas av planen för {plan.org_unit.name}."
+
+
 def gaps(
     user,
     region_unit: OrgUnit,
@@ -246,9 +266,9 @@ def gaps(
     today: Optional[date] = None,
     include_enheter: bool = False,
 ) -> list[GapRow]:
-    """Per unit below ``region_unit`` (divisions, förvaltningar, verksamheter; enheter on request)
-    within the user's scope: lacks a plan for ``year``, off-target measures for ``period``
-    without an analysis, and the number of overdue actions.
+    """Per unit of ``region_unit`` (the region itself, its divisions, förvaltningar, verksamheter;
+    enheter on request) within the user's scope: lacks a plan for ``year``, off-target measures
+    for ``period`` without an analysis, and the number of overdue actions on the unit itself.
 
     ``off_target(unit, period)`` names a unit's off-target measures; by default the measurements
     app's ``unit_statuses`` (status ej uppnått).
@@ -258,8 +278,7 @@ def gaps(
     kinds = GAP_KINDS + ((OrgUnit.Kind.ENHET,) if include_enheter else ())
     units = list(
         OrgUnit.objects.filter(path__startswith=region_unit.path)
-        .exclude(pk=region_unit.pk)
-        .filter(Q(kind__in=kinds) | Q(parent=region_unit))
+        .filter(Q(kind__in=kinds) | Q(parent=region_unit) | Q(pk=region_unit.pk))
         .filter(_active_in(year))
         .filter(scope.unit_q(user))
         .order_by("path")
@@ -285,18 +304,9 @@ def gaps(
     rows = []
     for unit in units:
         div_code = unit.path[len(region_unit.path):].split("/")[0]
-        division = by_code.get(div_code) or OrgUnit.objects.filter(code=div_code).first()
-        plan = division_plan.get(div_code)
-        if region_plan is None:
-            note = f"Regionen saknar handlingsplan för {year}."
-        elif plan is None and division is not None and division.pk == unit.pk:
-            note = f"Saknar egen handlingsplan för {year} som ärver regionens plan."
-        elif plan is None:
-            note = f"{division.name if division else div_code} saknar handlingsplan för {year}."
-        elif plan.org_unit_id == unit.pk:
-            note = "Egen plan som ärver regionens."
-        else:
-            note = f"Omfattas av planen för {plan.org_unit.name}."
+        division = (by_code.get(div_code) or OrgUnit.objects.filter(code=div_code).first()) if div_code else None
+        plan, note = _plan_and_note(unit, region_unit, region_plan, division, div_code, division_plan.get(div_code),
+                                    year)
         row = GapRow(unit, division, plan, plan is None, note, overdue=overdue.get(unit.pk, 0))
         if off_target is not None:
             row.off_target = list(off_target(unit, period))

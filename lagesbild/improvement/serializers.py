@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from lagesbild.calc.periods import Period
 from lagesbild.catalogue.models import Measure
+from lagesbild.core.actor import Actor
 from lagesbild.org.models import OrgUnit
 
 from . import selectors, services
@@ -17,9 +19,24 @@ def _drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
+BIGINT = 2**63 - 1
+
+
+class IdField(serializers.PrimaryKeyRelatedField):
+    """A related object's id; one that is no whole number the database can hold is unknown
+    (a 400, never a database error)."""
+
+    def to_internal_value(self, data):
+        text = str(data)
+        if isinstance(data, bool) or not (text.isascii() and text.isdigit()) or int(text) > BIGINT:
+            self.fail("does_not_exist", pk_value=text[:40])
+        return super().to_internal_value(data)
+
+
 class _ServiceSerializer(serializers.ModelSerializer):
     """Common plumbing: the request's user, scoped choices, immutable fields, error mapping."""
 
+    serializer_related_field = IdField
     immutable: tuple[str, ...] = ()
 
     @property
@@ -43,10 +60,21 @@ class _ServiceSerializer(serializers.ModelSerializer):
         return attrs
 
     def _call(self, fn, *args, **kwargs):
+        """Call the service as the request's actor; its ValidationError becomes a 400."""
         try:
-            return fn(self._user, *args, request=self._request, **kwargs)
+            return fn(*args, actor=Actor.from_request(self._request), **kwargs)
         except DjangoValidationError as exc:
             raise _drf_error(exc) from None
+
+
+class _ScrubbedTextSerializer(_ServiceSerializer):
+    """Free text is stored without identity numbers; ``notice`` says when some were removed."""
+
+    notice = serializers.SerializerMethodField(
+        help_text="Satt när text som liknade ett personnummer togs bort innan texten sparades.")
+
+    def get_notice(self, obj) -> str | None:
+        return services.IDENTITY_NUMBER_NOTICE if getattr(obj, "identity_numbers_removed", 0) else None
 
 
 class PeriodField(serializers.CharField):
@@ -62,9 +90,9 @@ class PeriodField(serializers.CharField):
         return value.key
 
 
-class AnalysisSerializer(_ServiceSerializer):
+class AnalysisSerializer(_ScrubbedTextSerializer):
     org_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all())
-    measure = serializers.PrimaryKeyRelatedField(queryset=Measure.objects.all())
+    measure = IdField(queryset=Measure.objects.all())
     measure_code = serializers.CharField(source="measure.code", read_only=True)
     period = PeriodField(help_text="2025-03 (månad), 2025-Q1 (kvartal), 2025-T1 (tertial) eller 2025 (år).")
     period_label = serializers.CharField(source="period.label", read_only=True)
@@ -74,7 +102,7 @@ class AnalysisSerializer(_ServiceSerializer):
     class Meta:
         model = Analysis
         fields = ["id", "measure", "measure_code", "org_unit", "period", "period_label", "period_start",
-                  "granularity", "text", "created_by", "created_at", "updated_at"]
+                  "granularity", "text", "created_by", "created_at", "updated_at", "notice"]
         read_only_fields = ["period_start", "granularity", "created_at", "updated_at"]
         validators = []  # uniqueness is an upsert in services.record_analysis
 
@@ -86,14 +114,20 @@ class AnalysisSerializer(_ServiceSerializer):
                           data.get("text", instance.text))
 
 
-class ActionSerializer(_ServiceSerializer):
+class ActionSerializer(_ScrubbedTextSerializer):
     is_overdue = serializers.SerializerMethodField()
+    # The same answer for a user who does not exist and one who may not own the action.
+    owner = IdField(
+        queryset=get_user_model().objects.all(), required=False, allow_null=True,
+        error_messages={"does_not_exist": services.OWNER_ERROR},
+        help_text="Användare med en roll i enheten, under den eller i regionen ovanför den.",
+    )
     immutable = ("analysis",)
 
     class Meta:
         model = Action
         fields = ["id", "analysis", "title", "description", "owner_name", "owner", "due_date", "status",
-                  "completed_on", "is_overdue", "created_at", "updated_at"]
+                  "completed_on", "is_overdue", "created_at", "updated_at", "notice"]
         read_only_fields = ["created_at", "updated_at"]
 
     def __init__(self, *args, **kwargs):
@@ -118,7 +152,7 @@ class ActionSerializer(_ServiceSerializer):
 SOURCE_HELP = "Varifrån värdet kom: 'matt' (uppmätt), 'manuell' (inmatat) eller tomt (inget värde)."
 
 
-class FollowUpSerializer(_ServiceSerializer):
+class FollowUpSerializer(_ScrubbedTextSerializer):
     value_before_source = serializers.CharField(read_only=True, help_text=SOURCE_HELP)
     value_after_source = serializers.CharField(read_only=True, help_text=SOURCE_HELP)
     immutable = ("action",)
@@ -127,7 +161,7 @@ class FollowUpSerializer(_ServiceSerializer):
         model = FollowUp
         fields = ["id", "action", "date", "effect", "comment", "period_before", "value_before",
                   "value_before_source", "period_after", "value_after", "value_after_source",
-                  "created_at", "updated_at"]
+                  "created_at", "updated_at", "notice"]
         read_only_fields = ["value_before_source", "value_after_source", "created_at", "updated_at"]
         extra_kwargs = {
             "value_before": {"help_text": "Utelämna för att hämta det uppmätta värdet för period_before."},
@@ -164,7 +198,7 @@ class FollowUpSerializer(_ServiceSerializer):
 
 class ActionPlanSerializer(_ServiceSerializer):
     org_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all())
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = IdField(
         queryset=ActionPlan.objects.filter(parent__isnull=True), required=False, allow_null=True,
         help_text="Regionens plan som en förvaltnings plan ärver; utelämna för en regions egen plan.",
     )
@@ -227,3 +261,37 @@ class EffectiveActivitySerializer(serializers.Serializer):
     inherited = serializers.BooleanField()
     source_plan = serializers.IntegerField(source="source.pk")
     activity = PlanActivitySerializer()
+
+
+# --- query parameters of the lists ----------------------------------------------------------
+
+def _id(help_text: str) -> serializers.IntegerField:
+    return serializers.IntegerField(required=False, min_value=1, max_value=BIGINT, help_text=help_text)
+
+
+class ListFilter(serializers.Serializer):
+    unit = serializers.CharField(required=False, max_length=64, help_text="Enhetskod: bara enheten och enheterna under den.")
+
+
+class AnalysisFilter(ListFilter):
+    measure = serializers.CharField(required=False, max_length=80, help_text="Måttets kod.")
+    period = PeriodField(required=False, help_text="Period: 2025-03, 2025-Q1, 2025-T1 eller 2025.")
+
+
+class ActionFilter(ListFilter):
+    status = serializers.ChoiceField(required=False, choices=Action.Status.values)
+    overdue = serializers.BooleanField(required=False, default=False,
+                                       help_text="Bara försenade (ej klara, datum passerat).")
+    analysis = _id("Analysens id.")
+
+
+class FollowUpFilter(ListFilter):
+    action = _id("Åtgärdens id.")
+
+
+class ActionPlanFilter(ListFilter):
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=2200, help_text="Planer som gäller året.")
+
+
+class PlanActivityFilter(ListFilter):
+    plan = _id("Planens id.")

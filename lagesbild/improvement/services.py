@@ -1,9 +1,14 @@
-"""Changing the improvement cycle and the action plans.
+"""Changing the improvement cycle and the action plans: the only place that writes them.
 
-Every function checks the user's role on the unit (org.permissions) and writes the audit log.
+Every function takes ``actor=`` (lagesbild.core.actor.Actor), checks the actor's role on the
+unit (org.permissions.require), changes state in one transaction and writes the audit event.
 Analyses, actions and follow-ups need IMPROVEMENT_ROLES on the unit the analysis is about;
 plans and their activities need PLAN_ROLES on the plan's unit. Domain errors are raised as
 django.core.exceptions.ValidationError with Swedish messages.
+
+Free text (an analysis, an action's title, owner and description, a follow-up's comment) is
+stored without personal identity numbers: they are replaced on save (core.personal), and the
+returned object's ``identity_numbers_removed`` tells the caller how many, so it can say so.
 """
 
 from __future__ import annotations
@@ -17,18 +22,31 @@ from django.db import transaction
 from django.utils import timezone
 
 from lagesbild.calc.periods import Period
+from lagesbild.core import personal
+from lagesbild.core.actor import Actor
 from lagesbild.org import audit
 from lagesbild.org.models import OrgUnit
-from lagesbild.org.permissions import IMPROVEMENT_ROLES, PLAN_ROLES, require_role
+from lagesbild.org.permissions import IMPROVEMENT_ROLES, PLAN_ROLES, require
 
-from . import measured
+from . import measured, selectors
 from .models import Action, ActionPlan, Analysis, FollowUp, PlanActivity
 
-def _audit(request, user, event: str, obj, /, **detail) -> None:
-    if request is not None:
-        audit.record(request, event, obj, **detail)
-    else:
-        audit.record_as(user, event, type(obj).__name__, str(obj.pk), **detail)
+IDENTITY_NUMBER_NOTICE = (
+    "Texten innehöll något som liknade ett personnummer. Det togs bort innan texten sparades; "
+    "skriv aldrig personnummer i analyser, åtgärder eller uppföljningar."
+)
+OWNER_ERROR = "Ansvarig användare måste ha en roll i enheten, under den eller i regionen ovanför den."
+
+
+def _scrub(obj, *names: str) -> int:
+    """Replace identity numbers in ``obj``'s text fields ``names``; count them on the object."""
+    removed = 0
+    for name in names:
+        result = personal.scrub(getattr(obj, name) or "")
+        setattr(obj, name, result.text)
+        removed += result.removed
+    obj.identity_numbers_removed = removed
+    return removed
 
 
 def _require_text(value: str, field: str, label: str) -> str:
@@ -42,46 +60,55 @@ def _require_text(value: str, field: str, label: str) -> str:
 
 
 @transaction.atomic
-def record_analysis(user, measure, unit: OrgUnit, period: Period, text: str, request=None) -> Analysis:
+def record_analysis(measure, unit: OrgUnit, period: Period, text: str, *, actor: Actor) -> Analysis:
     """Create or replace the analysis of ``measure`` for ``unit`` and ``period``."""
-    require_role(user, IMPROVEMENT_ROLES, unit)
-    text = _require_text(text, "text", "Analysen")
+    require(actor, IMPROVEMENT_ROLES, unit)
+    result = personal.scrub(_require_text(text, "text", "Analysen"))
+    text = result.text
     analysis, created = Analysis.objects.select_for_update().get_or_create(
         measure=measure, org_unit=unit, period_start=period.start, granularity=period.granularity,
-        defaults={"text": text, "created_by": user},
+        defaults={"text": text, "created_by": actor.authenticated_user},
     )
     if not created:
         analysis.text = text
         analysis.save(update_fields=["text", "updated_at"])
-    _audit(request, user, "improvement.analysis.create" if created else "improvement.analysis.update", analysis,
-           measure=measure.code, unit=unit.code, period=period.key)
+    analysis.identity_numbers_removed = result.removed
+    audit.record(actor, "improvement.analysis.create" if created else "improvement.analysis.update", analysis,
+                 measure=measure.code, unit=unit.code, period=period.key, identity_numbers_removed=result.removed)
     return analysis
 
 
-def _check_action_fields(title: str, owner_name: str, due_date) -> tuple[str, str]:
-    title = _require_text(title, "title", "Åtgärden")
-    owner_name = _require_text(owner_name, "owner_name", "Ansvarig")
-    if due_date is None:
+def _check_action(action: Action) -> None:
+    """Scrub the action's text, then check it is complete and that its owner may own it."""
+    _scrub(action, "title", "description", "owner_name")
+    action.title = _require_text(action.title, "title", "Åtgärden")
+    action.owner_name = _require_text(action.owner_name, "owner_name", "Ansvarig")
+    if action.due_date is None:
         raise ValidationError({"due_date": "Ange när åtgärden ska vara klar."})
-    return title, owner_name
+    if action.owner_id is not None and not selectors.possible_owners(action.analysis.org_unit).filter(
+            pk=action.owner_id).exists():
+        raise ValidationError({"owner": OWNER_ERROR})
 
 
 @transaction.atomic
 def add_action(
-    user, analysis: Analysis, title: str, owner_name: str, due_date: date, description: str = "",
-    owner=None, status: str = Action.Status.PLANNED, request=None,
+    analysis: Analysis, title: str, owner_name: str, due_date: date, description: str = "",
+    owner=None, status: str = Action.Status.PLANNED, *, actor: Actor,
 ) -> Action:
-    """Add an action to an analysis."""
-    require_role(user, IMPROVEMENT_ROLES, analysis.org_unit)
-    title, owner_name = _check_action_fields(title, owner_name, due_date)
+    """Add an action to an analysis. An owner (a user) must have a role where the analysis is."""
+    require(actor, IMPROVEMENT_ROLES, analysis.org_unit)
     if status not in Action.Status.values:
         raise ValidationError({"status": f"Okänd status: {status!r}."})
-    action = Action.objects.create(
-        analysis=analysis, title=title, description=description or "", owner_name=owner_name, owner=owner,
-        due_date=due_date, status=status, completed_on=timezone.localdate() if status == Action.Status.DONE else None,
-        created_by=user,
+    action = Action(
+        analysis=analysis, title=title or "", description=description or "", owner_name=owner_name or "",
+        owner=owner, due_date=due_date, status=status,
+        completed_on=timezone.localdate() if status == Action.Status.DONE else None,
+        created_by=actor.authenticated_user,
     )
-    _audit(request, user, "improvement.action.create", action, analysis=analysis.pk, status=status)
+    _check_action(action)
+    action.save()
+    audit.record(actor, "improvement.action.create", action, analysis=analysis.pk, status=status,
+                 identity_numbers_removed=action.identity_numbers_removed)
     return action
 
 
@@ -96,13 +123,13 @@ def _apply_status(action: Action, status: str, completed_on: Optional[date]) -> 
 
 
 @transaction.atomic
-def set_action_status(user, action: Action, status: str, completed_on: Optional[date] = None, request=None) -> Action:
+def set_action_status(action: Action, status: str, completed_on: Optional[date] = None, *, actor: Actor) -> Action:
     """Change an action's status; 'klar' records the day it was completed (today unless given)."""
-    require_role(user, IMPROVEMENT_ROLES, action.analysis.org_unit)
+    require(actor, IMPROVEMENT_ROLES, action.analysis.org_unit)
     before = action.status
     _apply_status(action, status, completed_on)
     action.save(update_fields=["status", "completed_on", "updated_at"])
-    _audit(request, user, "improvement.action.status", action, before=before, after=status)
+    audit.record(actor, "improvement.action.status", action, before=before, after=status)
     return action
 
 
@@ -110,9 +137,9 @@ ACTION_FIELDS = ("title", "description", "owner_name", "owner", "due_date", "sta
 
 
 @transaction.atomic
-def update_action(user, action: Action, request=None, **fields) -> Action:
+def update_action(action: Action, *, actor: Actor, **fields) -> Action:
     """Change an action's text, owner, due date or status."""
-    require_role(user, IMPROVEMENT_ROLES, action.analysis.org_unit)
+    require(actor, IMPROVEMENT_ROLES, action.analysis.org_unit)
     unknown = set(fields) - set(ACTION_FIELDS)
     if unknown:
         raise ValidationError(f"Kan inte ändra {', '.join(sorted(unknown))}.")
@@ -120,10 +147,11 @@ def update_action(user, action: Action, request=None, **fields) -> Action:
     completed_on = fields.pop("completed_on", None)
     for name, value in fields.items():
         setattr(action, name, "" if value is None and name == "description" else value)
-    action.title, action.owner_name = _check_action_fields(action.title, action.owner_name, action.due_date)
+    _check_action(action)
     _apply_status(action, status, completed_on)
     action.save()
-    _audit(request, user, "improvement.action.update", action, fields=sorted(fields) + ["status"])
+    audit.record(actor, "improvement.action.update", action, fields=sorted(fields) + ["status"],
+                 identity_numbers_removed=action.identity_numbers_removed)
     return action
 
 
@@ -160,9 +188,9 @@ def _set_values(follow_up: FollowUp, period_before, value_before, period_after, 
 
 @transaction.atomic
 def add_follow_up(
-    user, action: Action, effect: str, on: Optional[date] = None, comment: str = "",
+    action: Action, effect: str, on: Optional[date] = None, comment: str = "",
     period_before: str = "", value_before: Optional[Decimal] = None,
-    period_after: str = "", value_after: Optional[Decimal] = None, request=None,
+    period_after: str = "", value_after: Optional[Decimal] = None, *, actor: Actor,
 ) -> FollowUp:
     """Record whether an action had the intended effect.
 
@@ -170,46 +198,39 @@ def add_follow_up(
     for the given period (period keys like 2025-03, 2025-Q1, 2025-T1, 2025), when the
     measurements app can tell it; its source is stored as 'matt' (measured) or 'manuell'.
     """
-    require_role(user, IMPROVEMENT_ROLES, action.analysis.org_unit)
+    require(actor, IMPROVEMENT_ROLES, action.analysis.org_unit)
     if effect not in FollowUp.Effect.values:
         raise ValidationError({"effect": "Ange om åtgärden fick avsedd effekt."})
-    follow_up = FollowUp(action=action, date=on or timezone.localdate(), effect=effect, comment=comment or "", created_by=user)
+    follow_up = FollowUp(action=action, date=on or timezone.localdate(), effect=effect, comment=comment or "",
+                         created_by=actor.authenticated_user)
+    _scrub(follow_up, "comment")
     _set_values(follow_up, period_before, value_before, period_after, value_after)
     follow_up.save()
-    _audit(request, user, "improvement.followup.create", follow_up, action_id=action.pk, effect=effect)
+    audit.record(actor, "improvement.followup.create", follow_up, action_id=action.pk, effect=effect,
+                 identity_numbers_removed=follow_up.identity_numbers_removed)
     return follow_up
 
 
 @transaction.atomic
 def update_follow_up(
-    user, follow_up: FollowUp, effect: str, on: date, comment: str = "",
+    follow_up: FollowUp, effect: str, on: date, comment: str = "",
     period_before: str = "", value_before: Optional[Decimal] = None,
-    period_after: str = "", value_after: Optional[Decimal] = None, request=None,
+    period_after: str = "", value_after: Optional[Decimal] = None, *, actor: Actor,
 ) -> FollowUp:
     """Replace a follow-up's content (same rules as add_follow_up)."""
-    require_role(user, IMPROVEMENT_ROLES, follow_up.action.analysis.org_unit)
+    require(actor, IMPROVEMENT_ROLES, follow_up.action.analysis.org_unit)
     if effect not in FollowUp.Effect.values:
         raise ValidationError({"effect": "Ange om åtgärden fick avsedd effekt."})
     follow_up.effect, follow_up.date, follow_up.comment = effect, on, comment or ""
+    _scrub(follow_up, "comment")
     _set_values(follow_up, period_before, value_before, period_after, value_after)
     follow_up.save()
-    _audit(request, user, "improvement.followup.update", follow_up, effect=effect)
+    audit.record(actor, "improvement.followup.update", follow_up, effect=effect,
+                 identity_numbers_removed=follow_up.identity_numbers_removed)
     return follow_up
 
 
 # --- action plans ---------------------------------------------------------------------------
-
-
-def division_of(unit: OrgUnit) -> Optional[OrgUnit]:
-    """The division a unit belongs to: its ancestor (or itself) directly below a region."""
-    node, chain = unit, []
-    while node is not None:
-        chain.append(node)
-        node = node.parent
-    for i, u in enumerate(chain):
-        if u.kind == OrgUnit.Kind.REGION:
-            return chain[i - 1] if i > 0 else None
-    return None
 
 
 def _check_years(year_from: int, year_to: int) -> None:
@@ -220,9 +241,9 @@ def _check_years(year_from: int, year_to: int) -> None:
 
 
 @transaction.atomic
-def create_plan(user, unit: OrgUnit, year_from: int, year_to: int, title: str, request=None) -> ActionPlan:
+def create_plan(unit: OrgUnit, year_from: int, year_to: int, title: str, *, actor: Actor) -> ActionPlan:
     """Create a region's action plan (divisions get theirs through inherit_plan)."""
-    require_role(user, PLAN_ROLES, unit)
+    require(actor, PLAN_ROLES, unit)
     if unit.kind != OrgUnit.Kind.REGION:
         raise ValidationError({"org_unit": "En egen handlingsplan utan arv skapas för en region; "
                                            "en förvaltning ärver regionens plan."})
@@ -234,15 +255,16 @@ def create_plan(user, unit: OrgUnit, year_from: int, year_to: int, title: str, r
     if overlapping is not None:
         raise ValidationError({"year_from": f"{unit.name} har redan en plan för {overlapping.years_label}: "
                                             f"{overlapping.title}."})
-    plan = ActionPlan.objects.create(org_unit=unit, year_from=year_from, year_to=year_to, title=title, created_by=user)
-    _audit(request, user, "improvement.plan.create", plan, unit=unit.code, years=plan.years_label)
+    plan = ActionPlan.objects.create(org_unit=unit, year_from=year_from, year_to=year_to, title=title,
+                                     created_by=actor.authenticated_user)
+    audit.record(actor, "improvement.plan.create", plan, unit=unit.code, years=plan.years_label)
     return plan
 
 
 @transaction.atomic
-def inherit_plan(user, division_unit: OrgUnit, region_plan: ActionPlan, title: str = "", request=None) -> ActionPlan:
+def inherit_plan(division_unit: OrgUnit, region_plan: ActionPlan, title: str = "", *, actor: Actor) -> ActionPlan:
     """The division's own plan, inheriting ``region_plan``'s activities; returns an existing one."""
-    require_role(user, PLAN_ROLES, division_unit)
+    require(actor, PLAN_ROLES, division_unit)
     if region_plan.parent_id is not None or region_plan.org_unit.kind != OrgUnit.Kind.REGION:
         raise ValidationError({"parent": "Bara en regions plan kan ärvas."})
     if division_unit.parent_id != region_plan.org_unit_id:
@@ -252,15 +274,16 @@ def inherit_plan(user, division_unit: OrgUnit, region_plan: ActionPlan, title: s
         return existing
     plan = ActionPlan.objects.create(
         org_unit=division_unit, parent=region_plan, year_from=region_plan.year_from, year_to=region_plan.year_to,
-        title=(title or "").strip() or f"{region_plan.title} – {division_unit.name}", created_by=user,
+        title=(title or "").strip() or f"{region_plan.title} – {division_unit.name}", created_by=actor.authenticated_user,
     )
-    _audit(request, user, "improvement.plan.inherit", plan, unit=division_unit.code, parent=region_plan.pk)
+    audit.record(actor, "improvement.plan.inherit", plan, unit=division_unit.code, parent=region_plan.pk)
     return plan
 
 
 @transaction.atomic
-def update_plan(user, plan: ActionPlan, title: str, year_from: int, year_to: int, request=None) -> ActionPlan:
-    require_role(user, PLAN_ROLES, plan.org_unit)
+def update_plan(plan: ActionPlan, title: str, year_from: int, year_to: int, *, actor: Actor) -> ActionPlan:
+    """Change a plan's name or years (a division's plan stays within its region plan's years)."""
+    require(actor, PLAN_ROLES, plan.org_unit)
     _check_years(year_from, year_to)
     if plan.parent_id is not None and not (plan.parent.year_from <= year_from and year_to <= plan.parent.year_to):
         raise ValidationError({"year_from": f"Planen ärver regionens plan för {plan.parent.years_label} "
@@ -275,7 +298,7 @@ def update_plan(user, plan: ActionPlan, title: str, year_from: int, year_to: int
     plan.title = _require_text(title, "title", "Planens namn")
     plan.year_from, plan.year_to = year_from, year_to
     plan.save()
-    _audit(request, user, "improvement.plan.update", plan, years=plan.years_label)
+    audit.record(actor, "improvement.plan.update", plan, years=plan.years_label)
     return plan
 
 
@@ -300,25 +323,25 @@ def _check_activity(activity: PlanActivity) -> None:
 
 
 @transaction.atomic
-def add_activity(user, plan: ActionPlan, kind: str, title: str, request=None, **fields) -> PlanActivity:
+def add_activity(plan: ActionPlan, kind: str, title: str, *, actor: Actor, **fields) -> PlanActivity:
     """Add an activity (Aktivitet, Indikator, Mål, Datakälla ...) to a plan."""
-    require_role(user, PLAN_ROLES, plan.org_unit)
+    require(actor, PLAN_ROLES, plan.org_unit)
     unknown = set(fields) - set(ACTIVITY_FIELDS)
     if unknown:
         raise ValidationError(f"Okända fält: {', '.join(sorted(unknown))}.")
     fields = {k: ("" if v is None and k not in ("focus_area", "foundation", "indicator", "due_date") else v)
               for k, v in fields.items()}
-    activity = PlanActivity(plan=plan, kind=kind, title=title, created_by=user, **fields)
+    activity = PlanActivity(plan=plan, kind=kind, title=title, created_by=actor.authenticated_user, **fields)
     _check_activity(activity)
     activity.save()
-    _audit(request, user, "improvement.activity.create", activity, plan=plan.pk, kind=kind)
+    audit.record(actor, "improvement.activity.create", activity, plan=plan.pk, kind=kind)
     return activity
 
 
 @transaction.atomic
-def update_activity(user, activity: PlanActivity, request=None, **fields) -> PlanActivity:
+def update_activity(activity: PlanActivity, *, actor: Actor, **fields) -> PlanActivity:
     """Change an activity in its own plan (inherited activities are changed in the region's plan)."""
-    require_role(user, PLAN_ROLES, activity.plan.org_unit)
+    require(actor, PLAN_ROLES, activity.plan.org_unit)
     unknown = set(fields) - set(ACTIVITY_FIELDS) - {"kind", "title"}
     if unknown:
         raise ValidationError(f"Okända fält: {', '.join(sorted(unknown))}.")
@@ -328,5 +351,5 @@ def update_activity(user, activity: PlanActivity, request=None, **fields) -> Pla
         setattr(activity, name, value)
     _check_activity(activity)
     activity.save()
-    _audit(request, user, "improvement.activity.update", activity, fields=sorted(fields))
+    audit.record(actor, "improvement.activity.update", activity, fields=sorted(fields))
     return activity

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from lagesbild.calc import status as calc_status
 from lagesbild.calc.periods import Period
+from lagesbild.core.actor import Actor
 from lagesbild.measurements.presenters import format_with_unit
 from lagesbild.org import audit, scope
 from lagesbild.org.models import OrgUnit
@@ -54,7 +56,7 @@ def _visible_unit(user, code: str) -> OrgUnit:
 def _target(request, measure_code, unit_code, period_key):
     period = _period(period_key)
     unit = _visible_unit(request.user, unit_code)
-    measure = selectors.measure_for(measure_code, period)
+    measure = measured.measure_for(measure_code, period)
     if measure is None:
         raise Http404("Måttet finns inte.")
     return measure, unit, period
@@ -129,12 +131,31 @@ def cycle(request, measure_code, unit_code, period_key):
     return render(request, "improvement/cycle.html", _cycle_context(request, measure, unit, period))
 
 
-def _respond(request, measure, unit, period, partial: str, anchor: str, ok: bool, **forms):
+def _notice(saved) -> str:
+    """What to tell the user about the saved text (identity numbers removed), or ""."""
+    return services.IDENTITY_NUMBER_NOTICE if getattr(saved, "identity_numbers_removed", 0) else ""
+
+
+def _respond(request, measure, unit, period, partial: str, anchor: str, ok: bool, notice: str = "", **forms):
+    """Redirect after a plain POST (the notice as a message), or render the changed part (htmx)
+    or the whole page with the form's errors (422)."""
     if ok and not _htmx(request):
+        if notice:
+            messages.warning(request, notice)
         return redirect(selectors.cycle_url(measure, unit, period) + f"#{anchor}")
     context = _cycle_context(request, measure, unit, period, **forms)
+    context["notice"] = notice
     template = partial if _htmx(request) else "improvement/cycle.html"
     return render(request, template, context, status=200 if ok else 422)
+
+
+def _call(form, fn, *args, **kwargs):
+    """Call a service; its ValidationError lands on the form. Returns the result or None."""
+    try:
+        return fn(*args, **kwargs)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
 
 
 @login_required
@@ -142,36 +163,26 @@ def _respond(request, measure, unit, period, partial: str, anchor: str, ok: bool
 def save_analysis(request, measure_code, unit_code, period_key):
     measure, unit, period = _target(request, measure_code, unit_code, period_key)
     form = AnalysisForm(request.POST)
-    ok = form.is_valid()
-    if ok:
-        try:
-            services.record_analysis(request.user, measure, unit, period, form.cleaned_data["text"], request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-            ok = False
-    forms = {} if ok else {"analysis_form": form}
-    return _respond(request, measure, unit, period, "improvement/_steps.html", "analysera", ok, **forms)
+    saved = form.is_valid() and _call(form, services.record_analysis, measure, unit, period, form.cleaned_data["text"],
+                                      actor=Actor.from_request(request))
+    forms = {} if saved else {"analysis_form": form}
+    return _respond(request, measure, unit, period, "improvement/_steps.html", "analysera", bool(saved),
+                    _notice(saved), **forms)
 
 
 @login_required
 @require_POST
 def add_action(request, measure_code, unit_code, period_key):
     measure, unit, period = _target(request, measure_code, unit_code, period_key)
-    if not scope.has_role(request.user, IMPROVEMENT_ROLES, unit):
-        raise PermissionDenied("Din roll får inte göra den här ändringen.")
     analysis = selectors.cycle_for(measure, unit, period)
     if analysis is None:
         raise Http404("Skriv analysen innan du lägger till åtgärder.")
     form = ActionForm(request.POST, unit=unit, prefix="a")
-    ok = form.is_valid()
-    if ok:
-        try:
-            services.add_action(request.user, analysis, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-            ok = False
-    forms = {} if ok else {"action_form": form}
-    return _respond(request, measure, unit, period, "improvement/_work.html", "atgarda", ok, **forms)
+    saved = form.is_valid() and _call(form, services.add_action, analysis, actor=Actor.from_request(request),
+                                      **form.cleaned_data)
+    forms = {} if saved else {"action_form": form}
+    return _respond(request, measure, unit, period, "improvement/_work.html", "atgarda", bool(saved), _notice(saved),
+                    **forms)
 
 
 def _scoped_action(request, pk) -> Action:
@@ -184,16 +195,11 @@ def action_status(request, pk):
     action = _scoped_action(request, pk)
     a = action.analysis
     form = StatusForm(request.POST, prefix=f"s{action.pk}")
-    ok = form.is_valid()
-    if ok:
-        try:
-            services.set_action_status(request.user, action, form.cleaned_data["status"],
-                                       form.cleaned_data.get("completed_on"), request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-            ok = False
-    forms = {} if ok else {"bound": {("status", action.pk): form}}
-    return _respond(request, a.measure, a.org_unit, a.period, "improvement/_work.html", f"atgard-{action.pk}", ok, **forms)
+    saved = form.is_valid() and _call(form, services.set_action_status, action, form.cleaned_data["status"],
+                                      form.cleaned_data.get("completed_on"), actor=Actor.from_request(request))
+    forms = {} if saved else {"bound": {("status", action.pk): form}}
+    return _respond(request, a.measure, a.org_unit, a.period, "improvement/_work.html", f"atgard-{action.pk}",
+                    bool(saved), **forms)
 
 
 @login_required
@@ -202,20 +208,17 @@ def add_follow_up(request, pk):
     action = _scoped_action(request, pk)
     a = action.analysis
     form = FollowUpForm(request.POST, prefix=f"f{action.pk}")
-    ok = form.is_valid()
-    if ok:
+    saved = None
+    if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.add_follow_up(
-                request.user, action, data["effect"], on=data["date"], comment=data["comment"],
-                period_before=data["period_before"], value_before=data["value_before"],
-                period_after=data["period_after"], value_after=data["value_after"], request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-            ok = False
-    forms = {} if ok else {"bound": {("follow_up", action.pk): form}}
-    return _respond(request, a.measure, a.org_unit, a.period, "improvement/_work.html", f"foljupp-{action.pk}", ok, **forms)
+        saved = _call(
+            form, services.add_follow_up, action, data["effect"], on=data["date"], comment=data["comment"],
+            period_before=data["period_before"], value_before=data["value_before"],
+            period_after=data["period_after"], value_after=data["value_after"], actor=Actor.from_request(request),
+        )
+    forms = {} if saved else {"bound": {("follow_up", action.pk): form}}
+    return _respond(request, a.measure, a.org_unit, a.period, "improvement/_work.html", f"foljupp-{action.pk}",
+                    bool(saved), _notice(saved), **forms)
 
 
 @login_required
@@ -225,23 +228,16 @@ def overdue(request):
     if request.GET.get("enhet"):
         unit = _visible_unit(request.user, request.GET["enhet"])
     exact = unit is not None and request.GET.get("endast") == "1"
-    actions = selectors.overdue_actions(request.user, today, unit, exact=exact)
-    rows = [{"action": a, "days": (today - a.due_date).days} for a in actions]
+    report = presenters.overdue_report(request.user, today, unit, exact=exact)
     if request.GET.get("format") == "xlsx":
-        return _xlsx("Försenade åtgärder", f"Försenade åtgärder {today:%Y-%m-%d}", [
-            tables.Column("Åtgärd", width=50), tables.Column("Enhet", width=30), tables.Column("Mått", width=40),
-            tables.Column("Ansvarig", width=24), tables.Column("Klar senast", "date"), tables.Column("Dagar sen", "int"),
-            tables.Column("Status")],
-            [[r["action"].title, r["action"].analysis.org_unit.name, r["action"].analysis.measure.title,
-              r["action"].owner_name, r["action"].due_date, r["days"], r["action"].get_status_display()] for r in rows],
-            f"forsenade-atgarder-{today:%Y-%m-%d}.xlsx", request)
-    return render(request, "improvement/overdue.html", {"rows": rows, "unit": unit, "exact": exact, "today": today})
+        return _xlsx(presenters.overdue_sheet(report), report.file_name, request)
+    return render(request, "improvement/overdue.html", {"report": report})
 
 
-def _xlsx(sheet_name: str, title: str, columns, rows, file_name: str, request) -> HttpResponse:
-    """A page's table as an Excel file (the same rows the page shows)."""
-    audit.record(request, "improvement.export", object_type="Table", object_id=sheet_name, rows=len(rows))
-    response = HttpResponse(tables.write_workbook([tables.Sheet(sheet_name, title, columns, rows)]),
+def _xlsx(sheet: tables.Sheet, file_name: str, request) -> HttpResponse:
+    """A page's table as an Excel file (the same rows the page shows); the export is audited."""
+    audit.record(request, "improvement.export", object_type="Table", object_id=sheet.name, rows=len(sheet.rows))
+    response = HttpResponse(tables.write_workbook([sheet]),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
@@ -273,11 +269,9 @@ def plan_create(request):
     form = PlanForm(request.POST, units=regions)
     if form.is_valid():
         d = form.cleaned_data
-        try:
-            plan = services.create_plan(request.user, d["org_unit"], d["year_from"], d["year_to"], d["title"], request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
+        plan = _call(form, services.create_plan, d["org_unit"], d["year_from"], d["year_to"], d["title"],
+                     actor=Actor.from_request(request))
+        if plan is not None:
             return redirect("improvement:plan", pk=plan.pk)
     if not regions.exists():
         raise PermissionDenied("Din roll får inte skapa handlingsplaner.")
@@ -322,16 +316,11 @@ def plan_detail(request, pk):
 @require_POST
 def activity_add(request, pk):
     plan = _scoped_plan(request, pk)
-    if not scope.has_role(request.user, PLAN_ROLES, plan.org_unit):
-        raise PermissionDenied("Din roll får inte ändra handlingsplanen.")
     form = ActivityForm(request.POST, plan=plan)
     if form.is_valid():
         d = dict(form.cleaned_data)
-        try:
-            services.add_activity(request.user, plan, d.pop("kind"), d.pop("title"), request=request, **d)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
+        if _call(form, services.add_activity, plan, d.pop("kind"), d.pop("title"), actor=Actor.from_request(request),
+                 **d) is not None:
             if _htmx(request):
                 return render(request, "improvement/_plan_activities.html", _plan_context(request, plan))
             return redirect(reverse("improvement:plan", args=[plan.pk]) + "#aktiviteter")
@@ -346,12 +335,9 @@ def plan_inherit(request, pk):
     divisions = _divisions_without_plan(request.user, plan)
     form = InheritForm(request.POST, units=divisions)
     if form.is_valid():
-        try:
-            child = services.inherit_plan(request.user, form.cleaned_data["division"], plan,
-                                          form.cleaned_data["title"], request=request)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
+        child = _call(form, services.inherit_plan, form.cleaned_data["division"], plan, form.cleaned_data["title"],
+                      actor=Actor.from_request(request))
+        if child is not None:
             return redirect("improvement:plan", pk=child.pk)
     if not divisions.exists():
         raise PermissionDenied("Du kan inte skapa förvaltningsplaner här.")
@@ -361,46 +347,35 @@ def plan_inherit(request, pk):
 # --- gaps -----------------------------------------------------------------------------------
 
 
+def _gap_choice(form: GapFilterForm, regions: list[OrgUnit], today: date) -> tuple[OrgUnit | None, int, Period, bool]:
+    """Region, plan year, period and whether to list enheter. Without a period or a year the
+    view opens on the latest year with data in the region (else the current year)."""
+    d = form.cleaned_data if form.is_bound else {}
+    region = next((r for r in regions if r.code == d.get("enhet")), regions[0] if regions else None)
+    period = Period.parse(d["period"]) if d.get("period") else None
+    year = d.get("ar") or (period.start.year if period else None)
+    if period is None and year is None and region is not None:
+        period = measured.latest_year_with_data(region)
+        year = period.start.year if period else None
+    year = year or today.year
+    return region, year, period or Period(date(year, 1, 1), "year"), bool(d.get("alla"))
+
+
 @login_required
 def gap_view(request):
     regions = selectors.gap_regions(request.user)
     if request.GET.get("enhet") and request.GET["enhet"] not in {r.code for r in regions}:
         raise PermissionDenied("Regionen ligger utanför din behörighet.")
     form = GapFilterForm(request.GET or None, regions=regions)
+    if form.is_bound and not form.is_valid():
+        return render(request, "improvement/gaps.html", {"form": form}, status=422)
     today = timezone.localdate()
-    year, period, region, include_enheter = today.year, None, regions[0] if regions else None, False
-    if request.GET and form.is_valid():
-        d = form.cleaned_data
-        year = d["ar"] or year
-        include_enheter = d["alla"]
-        if d["enhet"]:
-            region = next((r for r in regions if r.code == d["enhet"]), None)
-        period = Period.parse(d["period"]) if d["period"] else None
-    elif request.GET:
-        return render(request, "improvement/gaps.html", {"form": form, "rows": []}, status=422)
+    region, year, period, include_enheter = _gap_choice(form, regions, today)
     if region is None:
         raise PermissionDenied("Du har ingen region att visa.")
-    period = period or Period(date(year, 1, 1), "year")
-    rows = selectors.gaps(request.user, region, year, period, today=today, include_enheter=include_enheter)
+    report = presenters.gap_report(request.user, region, year, period, today, include_enheter=include_enheter)
     if request.GET.get("format") == "xlsx":
-        return _xlsx("Luckor", f"Luckor i förbättringsarbetet – {region.name} {year}", [
-            tables.Column("Enhet", width=40), tables.Column("Typ"), tables.Column("Handlingsplan saknas"),
-            tables.Column("Plan", width=40), tables.Column("Mått ej uppnått utan analys", width=60),
-            tables.Column("Försenade åtgärder", "int")],
-            [[r.unit.name, r.unit.get_kind_display(), "ja" if r.lacks_plan else "nej",
-              r.plan.title if r.plan else r.plan_note,
-              "; ".join(m.title for m in r.missing_analysis) if r.off_target is not None else "okänt", r.overdue]
-             for r in rows],
-            f"luckor-{region.code}-{year}.xlsx", request)
-    if not request.GET:
+        return _xlsx(presenters.gap_sheet(report), report.file_name, request)
+    if not form.is_bound:
         form = GapFilterForm(initial={"enhet": region.code, "ar": year, "period": period.key}, regions=regions)
-    return render(request, "improvement/gaps.html", {
-        "form": form,
-        "region": region,
-        "year": year,
-        "period": period,
-        "rows": rows,
-        "region_plan": selectors.region_plan_for(region, year),
-        "statuses_known": any(r.off_target is not None for r in rows),
-        "gap_count": sum(1 for r in rows if r.has_gap),
-    })
+    return render(request, "improvement/gaps.html", {"form": form, "report": report})

@@ -1,5 +1,6 @@
 """Issue 4's walk-through in a real browser: log in, drill from region to unit, record an
-analysis and an action, and see them on the dashboard."""
+analysis and an action, and see them on the dashboard. Issue 8: an identity number typed into
+the analysis is removed with a visible notice; the gap view opens on the latest year with data."""
 
 from decimal import Decimal
 
@@ -59,9 +60,14 @@ def test_drill_down_and_run_the_cycle(page, region_with_data):
     logout_then_login(page, "avdchef")
     page.goto("/uppfoljning/B-AVD1/?period=2025")
     row(page, "b-risk").locator("td.cycle a").click()
-    page.get_by_label("Analys av resultat").fill("Nattpersonalen saknar rutin för riskbedömning vid sena inskrivningar.")
+    page.get_by_label("Analys av resultat").fill("Nattpersonalen saknar rutin för riskbedömning vid sena inskrivningar "
+                                                 "(se patient 19121212-1212).")
     page.get_by_role("button", name="Spara analysen").click()
     page.get_by_text("Nattpersonalen saknar rutin").first.wait_for()
+    notice = page.locator("p.notice")
+    assert notice.is_visible() and "liknade ett personnummer" in notice.inner_text()
+    assert "(se patient [personnummer borttaget])" in page.locator(".analysis-text").inner_text()
+    assert "19121212-1212" not in page.content()
     page.get_by_label("Åtgärd", exact=True).fill("Checklista för riskbedömning vid inskrivning nattetid")
     page.get_by_label("Ansvarig", exact=True).fill("Vårdenhetschef")
     page.get_by_label("Klar senast").fill("2026-03-31")
@@ -76,6 +82,12 @@ def test_drill_down_and_run_the_cycle(page, region_with_data):
     assert response.status == 403
     response = page.goto("/uppfoljning/B-AVD2/?period=2025")
     assert response.status == 403
+    # The region's gap view opens on 2025, the latest year with data, not on the calendar year.
+    logout_then_login(page, "kalmar-admin")
+    page.goto("/forbattring/luckor/")
+    assert page.get_by_role("heading", level=1).inner_text().endswith("Region Kalmar län 2025")
+    assert page.locator("tr#enhet-08").is_visible()
+    shot(page, "luckor-region")
 
 
 def logout_then_login(page, username):

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from lagesbild.calc.periods import Period
 from lagesbild.catalogue.models import FocusArea
+from lagesbild.core.actor import Actor
 from lagesbild.improvement import services
 from lagesbild.improvement.models import Action, ActionPlan, Analysis, PlanActivity
 from lagesbild.org.models import AuditEvent
@@ -27,8 +28,8 @@ def api(user) -> APIClient:
 
 @pytest.fixture
 def cycles(users, org, measure):
-    kir = services.record_analysis(users.kir_manager, measure, org.kir, Q1, "Kirurgen.")
-    med = services.record_analysis(users.med_manager, measure, org.med, Q1, "Medicin.")
+    kir = services.record_analysis(measure, org.kir, Q1, "Kirurgen.", actor=Actor(users.kir_manager))
+    med = services.record_analysis(measure, org.med, Q1, "Medicin.", actor=Actor(users.med_manager))
     return kir, med
 
 
@@ -162,3 +163,80 @@ def test_schema_documents_the_endpoints(users):
               "/api/v1/action-plans/{id}/activities/", "/api/v1/plan-activities/{id}/"):
         assert p in paths, p
     assert "delete" not in paths["/api/v1/analyses/{id}/"]
+
+
+def test_an_owner_outside_the_scope_is_a_400_without_telling_who_exists(users, org, cycles, national_user):
+    kir, _ = cycles
+    c = api(users.kir_manager)
+    due = TODAY.isoformat()
+    body = {"analysis": kir.pk, "title": "Rond", "owner_name": "Chef", "due_date": due}
+    answers = []
+    for owner in (users.med_manager.pk, national_user.pk, 10**9, 2**70):
+        r = c.post("/api/v1/actions/", {**body, "owner": owner}, format="json")
+        assert r.status_code == 400, r.content
+        answers.append(r.json()["owner"])
+    assert answers == [[services.OWNER_ERROR]] * 4
+    assert not Action.objects.exists()
+    r = c.post("/api/v1/actions/", {**body, "owner": users.kir_manager.pk}, format="json")
+    assert r.status_code == 201 and r.json()["owner"] == users.kir_manager.pk
+    r = c.patch(f"/api/v1/actions/{r.json()['id']}/", {"owner": users.med_manager.pk}, format="json")
+    assert r.status_code == 400 and Action.objects.get().owner == users.kir_manager
+
+
+def test_identity_numbers_are_removed_and_the_answer_says_so(users, org, measure, cycles):
+    from lagesbild.core.personal import REPLACEMENT
+
+    c = api(users.kir_manager)
+    r = c.post("/api/v1/analyses/", {"measure": measure.pk, "org_unit": "08-F1-KIR", "period": "2025-03",
+                                     "text": "Patient 121212-1212 föll."}, format="json")
+    assert r.status_code == 201
+    assert r.json()["text"] == f"Patient {REPLACEMENT} föll." and r.json()["notice"] == services.IDENTITY_NUMBER_NOTICE
+    assert c.get(f"/api/v1/analyses/{r.json()['id']}/").json()["notice"] is None
+    r = c.post("/api/v1/actions/", {"analysis": cycles[0].pk, "title": "Rond", "owner_name": "Chef",
+                                    "description": "Ring 191212121212", "due_date": TODAY.isoformat()}, format="json")
+    assert r.json()["description"] == f"Ring {REPLACEMENT}" and r.json()["notice"]
+
+
+@pytest.mark.parametrize("path, params", [
+    ("action-plans/abc/activities/", {}),
+    ("action-plans/99999999999999999999/activities/", {}),
+    ("action-plans/abc/", {}),
+    ("analyses/1e5/", {}),
+])
+def test_a_bad_id_in_the_path_is_a_404(users, path, params):
+    assert api(users.strategist).get(f"/api/v1/{path}", params).status_code == 404
+
+
+@pytest.mark.parametrize("path, params", [
+    ("analyses/", {"period": "nonsense"}),
+    ("analyses/", {"period": "9" * 3000}),
+    ("actions/", {"status": "glömd"}),
+    ("actions/", {"overdue": "kanske"}),
+    ("actions/", {"analysis": "abc"}),
+    ("actions/", {"analysis": "99999999999999999999"}),
+    ("follow-ups/", {"action": "-1"}),
+    ("action-plans/", {"year": "tjugo"}),
+    ("action-plans/", {"year": "99999999999999999999"}),
+    ("plan-activities/", {"plan": "1.5"}),
+    ("analyses/", {"unit": "x" * 500}),
+    ("actions/", {"limit": "99999999999999999999"}),
+])
+def test_bad_query_parameters_are_a_400(users, cycles, path, params):
+    r = api(users.strategist).get(f"/api/v1/{path}", params)
+    assert r.status_code == 400, r.content
+    assert set(params) <= set(r.json())
+
+
+def test_good_query_parameters_still_filter(users, cycles):
+    s = api(users.strategist)
+    kir, _ = cycles
+    services.add_action(kir, "Sen", "A", TODAY - timedelta(days=1), actor=Actor(users.kir_manager))
+    assert s.get("/api/v1/actions/", {"overdue": "1", "analysis": kir.pk, "status": "planerad"}).json()["count"] == 1
+    assert s.get("/api/v1/actions/", {"overdue": "false", "status": "klar"}).json()["count"] == 0
+    assert s.get("/api/v1/analyses/", {"measure": kir.measure.code, "unit": "08-F1-KIR"}).json()["count"] == 1
+
+
+def test_a_huge_id_in_a_body_is_a_400(users, org, cycles):
+    r = api(users.kir_manager).post("/api/v1/actions/", {"analysis": 2**64, "title": "X", "owner_name": "Y",
+                                                         "due_date": TODAY.isoformat()}, format="json")
+    assert r.status_code == 400 and "analysis" in r.json()

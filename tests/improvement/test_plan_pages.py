@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from lagesbild.catalogue.models import FocusArea
+from lagesbild.core.actor import Actor
 from lagesbild.improvement import services
 from lagesbild.improvement.models import ActionPlan, PlanActivity
 
@@ -60,10 +61,10 @@ def test_plan_workflow_without_javascript(client, users, org, measure):
 
 
 def test_who_sees_and_changes_plans(client, users, org):
-    region_plan = services.create_plan(users.strategist, org.region, 2025, 2025, "Handlingsplan Kalmar 2025")
-    services.add_activity(users.strategist, region_plan, "obligatorisk", "Regional aktivitet")
-    f1_plan = services.inherit_plan(users.strategist, org.f1, region_plan)
-    f2_plan = services.inherit_plan(users.strategist, org.f2, region_plan)
+    region_plan = services.create_plan(org.region, 2025, 2025, "Handlingsplan Kalmar 2025", actor=Actor(users.strategist))
+    services.add_activity(region_plan, "obligatorisk", "Regional aktivitet", actor=Actor(users.strategist))
+    f1_plan = services.inherit_plan(org.f1, region_plan, actor=Actor(users.strategist))
+    f2_plan = services.inherit_plan(org.f2, region_plan, actor=Actor(users.strategist))
 
     # A clinic's manager reads the plans that govern the clinic, but not the other förvaltning's.
     client.force_login(users.kir_manager)

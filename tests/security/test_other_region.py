@@ -19,6 +19,7 @@ def skane(db, national_user):
 
     from lagesbild.calc.periods import Period
     from lagesbild.catalogue.models import Measure
+    from lagesbild.core.actor import Actor
     from lagesbild.improvement import services as imp
     from lagesbild.measurements.models import Observation, Target
     from lagesbild.org.models import Membership, OrgUnit
@@ -35,11 +36,11 @@ def skane(db, national_user):
     admin = get_user_model().objects.create_user("skaneadmin")
     Membership.objects.create(user=admin, org_unit=region, role="admin")
     period = Period.parse("2025")
-    analysis = imp.record_analysis(admin, m, avd, period, f"{SECRET} analys")
-    action = imp.add_action(admin, analysis, f"{SECRET} åtgärd", "Chef", date(2026, 1, 1))
-    follow = imp.add_follow_up(admin, action, "ja", comment=f"{SECRET} uppföljning")
-    plan = imp.create_plan(admin, region, 2025, 2030, f"{SECRET} plan")
-    activity = imp.add_activity(admin, plan, "obligatorisk", f"{SECRET} aktivitet")
+    analysis = imp.record_analysis(m, avd, period, f"{SECRET} analys", actor=Actor(admin))
+    action = imp.add_action(analysis, f"{SECRET} åtgärd", "Chef", date(2026, 1, 1), actor=Actor(admin))
+    follow = imp.add_follow_up(action, "ja", comment=f"{SECRET} uppföljning", actor=Actor(admin))
+    plan = imp.create_plan(region, 2025, 2030, f"{SECRET} plan", actor=Actor(admin))
+    activity = imp.add_activity(plan, "obligatorisk", f"{SECRET} aktivitet", actor=Actor(admin))
     return {"obs": obs, "target": target, "analysis": analysis, "action": action, "follow": follow, "plan": plan,
             "activity": activity}
 
