@@ -15,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
+from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
 from lagesbild.org.permissions import CATALOGUE_ROLES, ScopedWrite
 
@@ -109,9 +110,8 @@ class MeasureSerializer(serializers.Serializer):
     def _save(self, create: bool) -> Measure:
         request = self.context.get("request")
         try:
-            return services.save_measure(
-                self.validated_data["spec"], request.user if request else None, request=request, create=create
-            )
+            return services.save_measure(self.validated_data["spec"], actor=Actor.from_request(request),
+                                         create=create)
         except InputError as exc:
             raise _validation_error(exc) from None
 

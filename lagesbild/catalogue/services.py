@@ -14,8 +14,10 @@ from typing import Iterable
 
 from django.db import IntegrityError, transaction
 
+from lagesbild.core.actor import Actor
+from lagesbild.ingest import pipeline
 from lagesbild.ingest.errors import InputError, ProblemList
-from lagesbild.ingest.models import Import, sha256
+from lagesbild.ingest.models import Import
 from lagesbild.org import audit, permissions
 
 from . import io
@@ -144,64 +146,44 @@ def load_starter_catalogue(models=None) -> UpsertResult:
     return upsert_specs(specs, STARTER_FILE.name, models=models, guard_data=models is None)
 
 
-def _audit(request, user, action: str, **detail) -> None:
-    if request is not None:
-        audit.record(request, action, object_type="Measure", **detail)
-    else:
-        audit.record_as(user, action, object_type="Measure", **detail)
-
-
-def _check_role(user) -> None:
-    """Catalogue changes need an administrator or strategist; ``None`` is the system itself."""
-    if user is not None:
-        permissions.require_role(user, permissions.CATALOGUE_ROLES)
-
-
-def import_measures(data: bytes, file_name: str, user=None, *, request=None) -> ImportResult:
+def import_measures(data: bytes, file_name: str, *, actor: Actor) -> ImportResult:
     """Import a catalogue file (YAML, CSV or XLSX) as a whole or not at all.
 
-    Raises PermissionDenied for a user without a catalogue role, InputError with every located
+    Raises PermissionDenied for an actor without a catalogue role, InputError with every located
     problem for bad input (recorded as a failed Import, nothing else written). A file that
     changes nothing is recorded with outcome 'unchanged'.
     """
-    _check_role(user)
-    file_name = file_name or "katalog"
-    try:
-        specs = io.parse_file(data, file_name)
-        try:
-            with transaction.atomic():
-                result = upsert_specs(specs, file_name)
-                outcome = Import.Outcome.OK if result.changed else Import.Outcome.UNCHANGED
-                record = Import.objects.create(
-                    kind=KIND, file_name=file_name[:255], sha256=sha256(data), size=len(data), uploaded_by=user,
-                    rows=len(specs), outcome=outcome, target="måttkatalog",
-                )
-        except IntegrityError:
-            # Someone else wrote the same (code, version) meanwhile; nothing of this file was kept.
-            raise InputError.one(file_name, "katalogen ändrades samtidigt av någon annan; försök igen") from None
-    except InputError as exc:
-        Import.objects.create(
-            kind=KIND, file_name=file_name[:255], sha256=sha256(data), size=len(data), uploaded_by=user,
-            outcome=Import.Outcome.FAILED, problems=[p.as_dict() for p in exc.problems], target="måttkatalog",
-        )
-        _audit(request, user, "catalogue.import.refused", file=file_name[:255], problems=len(exc.problems))
-        log.info("measure import refused: %d problems", len(exc.problems))
-        raise
-    _audit(
-        request, user, "catalogue.import", file=file_name[:255], outcome=outcome, import_id=record.pk,
-        created=len(result.created), updated=len(result.updated), unchanged=len(result.unchanged),
-    )
+    permissions.require(actor, permissions.CATALOGUE_ROLES)
+
+    def hook(suffix, record, detail):
+        audit.record(actor, "catalogue.import" + suffix, record, **detail)
+
+    with pipeline.run(KIND, file_name or "katalog", data, actor, audit=hook, target="måttkatalog") as imp:
+        specs = io.parse_file(imp.data, imp.file_name)
+        record = imp.start(rows=len(specs))
+        result = _upsert_once(specs, imp.file_name)
+        imp.finish(created=len(result.created), updated=len(result.updated), unchanged=len(result.unchanged))
     log.info("measure import %s: %d created, %d updated, %d unchanged", record.pk, len(result.created),
              len(result.updated), len(result.unchanged))
-    return ImportResult(record, outcome, result)
+    return ImportResult(record, record.outcome, result)
 
 
-def save_measure(spec: MeasureSpec, user=None, *, request=None, create: bool = False) -> Measure:
+def _upsert_once(specs: list[MeasureSpec], file_name: str) -> UpsertResult:
+    """``upsert_specs`` in a savepoint; a concurrent write of the same (code, version) is refused."""
+    try:
+        with transaction.atomic():
+            return upsert_specs(specs, file_name)
+    except IntegrityError:
+        # Someone else wrote the same (code, version) meanwhile; nothing of this file was kept.
+        raise InputError.one(file_name, "katalogen ändrades samtidigt av någon annan; försök igen") from None
+
+
+def save_measure(spec: MeasureSpec, *, actor: Actor, create: bool = False) -> Measure:
     """Create or update one measure version (the API's write path); raise InputError if invalid.
 
     With ``create`` the (code, version) must not exist yet.
     """
-    _check_role(user)
+    permissions.require(actor, permissions.CATALOGUE_ROLES)
     exists = InputError.one("API", f"version {spec.version} av {spec.code} finns redan", column="version",
                             value=str(spec.version))
     try:
@@ -209,12 +191,12 @@ def save_measure(spec: MeasureSpec, user=None, *, request=None, create: bool = F
             if create and Measure.objects.filter(code=spec.code, version=spec.version).exists():
                 raise exists
             result = upsert_specs([spec], "API")
+            measure = result.measures[0]
+            if result.changed:
+                audit.record(actor, "catalogue.measure.create" if result.created else "catalogue.measure.update",
+                             measure, code=spec.code, version=spec.version)
     except IntegrityError:
         raise exists from None
-    measure = result.measures[0]
-    if result.changed:
-        _audit(request, user, "catalogue.measure.create" if result.created else "catalogue.measure.update",
-               object_id=str(measure.pk), code=spec.code, version=spec.version)
     return measure
 
 

@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
 
 from . import selectors, services
@@ -119,7 +120,8 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         try:
-            result = services.import_units(upload.read(), upload.name or "upload", request.user, request=request)
+            result = services.import_units(upload.read(), upload.name or "upload",
+                                            actor=Actor.from_request(request))
         except InputError as exc:
             return Response({"problems": [p.as_dict() for p in exc.problems]}, status=status.HTTP_400_BAD_REQUEST)
         except DjangoPermissionDenied as exc:
