@@ -64,6 +64,7 @@ def _tree_context(request, **extra) -> dict:
         "per": per,
         "ref_date": per or timezone.localdate(),
         "may_import": selectors.may_import(request.user),
+        "q_max": selectors.SEARCH_MAX_LENGTH,
         **extra,
     }
 
@@ -89,7 +90,7 @@ def children(request, code):
 @login_required
 @require_GET
 def search(request):
-    q = request.GET.get("q", "").strip()
+    q = " ".join(request.GET.get("q", "").split())[: selectors.SEARCH_MAX_LENGTH]
     found = list(selectors.search(request.user, q)[: selectors.SEARCH_LIMIT + 1]) if q else []
     ctx = _tree_context(request, q=q, results=found[: selectors.SEARCH_LIMIT],
                         more=len(found) > selectors.SEARCH_LIMIT, searched=bool(q))
