@@ -19,7 +19,7 @@ from lagesbild.ingest import limits
 # Room for the multipart envelope and the form's other fields around the file itself.
 MULTIPART_ALLOWANCE = 1024 * 1024
 MAX_PATH = 1000
-MAX_QUERY = 4000
+MAX_QUERY = 8000
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()" for feature in (
         "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer", "microphone",
