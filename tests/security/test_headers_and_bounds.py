@@ -2,6 +2,7 @@
 throttle per address, password reset without mail, and the secret key's strength."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,15 @@ def test_no_template_needs_an_inline_style_sheet_or_script():
         if "<style" in text or ("<script" in text and "<script src=" not in text):
             offenders.append(str(path.relative_to(TEMPLATES)))
     assert offenders == []
+
+
+def test_no_template_uses_an_inline_event_handler():
+    """CSP blocks onchange="…"; lagesbild/forms.js offers data-submit-on-change instead."""
+    handlers = re.compile(r"\son[a-z]+=")
+    offenders = [str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html")
+                 if handlers.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+    assert "data-submit-on-change" in (ROOT / "lagesbild" / "static" / "lagesbild" / "forms.js").read_text()
 
 
 def test_htmx_needs_neither_inline_styles_nor_eval(client):
