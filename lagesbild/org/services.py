@@ -23,7 +23,7 @@ from lagesbild.ingest import pipeline
 from lagesbild.ingest.models import Import
 
 from . import audit, importers, permissions, signals
-from .models import CODE_RE, PATH_SEP, OrgUnit, Succession
+from .models import CODE_RE, PATH_SEP, Membership, OrgUnit, Succession
 
 log = logging.getLogger(__name__)
 KIND_IMPORT = "org-units"
@@ -353,3 +353,19 @@ def update_unit(unit: OrgUnit, *, actor: Actor, **values) -> list[str]:
             k: [str(a) if a is not None else None, str(b) if b is not None else None] for k, (a, b) in changed.items()
         })
     return sorted(changed)
+
+
+# --- memberships ---------------------------------------------------------------------------
+
+
+def set_membership(user, unit: OrgUnit, role: str, *, actor: Actor) -> Membership:
+    """Give ``user`` ``role`` on ``unit`` (replacing the role they held there); administrator on
+    the unit needed. The audit event names the user by id only."""
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Okänd roll."})
+    permissions.require(actor, permissions.ORG_ROLES, unit)
+    with transaction.atomic():
+        membership, created = Membership.objects.update_or_create(user=user, org_unit=unit, defaults={"role": role})
+        audit.record(actor, "org.membership.create" if created else "org.membership.update", membership,
+                     user_id=user.pk, unit=unit.code, role=role)
+    return membership
