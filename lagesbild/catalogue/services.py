@@ -1,8 +1,9 @@
 """Changing the measure catalogue: file imports and single saves, all-or-nothing, with provenance.
 
 Every change goes through ``upsert_specs``: validated ``MeasureSpec``s (lagesbild/catalogue/io.py)
-are written on their key (code, version), so importing the same file twice changes nothing. The
-data migration that loads the starter catalogue calls the same function with historical models.
+are written on their key (code, version), so importing the same file twice changes nothing.
+Every public change takes ``actor=``, checks the catalogue role, writes the audit event and runs
+in one transaction; files are imported through the ingest pipeline.
 """
 
 from __future__ import annotations
@@ -52,15 +53,14 @@ class ImportResult:
     result: UpsertResult
 
 
-def _framework(models) -> tuple[dict, dict]:
+def _framework() -> tuple[dict, dict]:
     """Focus areas and foundations by number, of the latest action plan."""
-    _, focus_area_model, foundation_model, plan_model = models
-    plan = plan_model.objects.order_by("-period_start", "-id").first()
+    plan = ActionPlan.objects.order_by("-period_start", "-id").first()
     if plan is None:
         return {}, {}
     return (
-        {fa.number: fa for fa in focus_area_model.objects.filter(plan=plan)},
-        {f.number: f for f in foundation_model.objects.filter(plan=plan)},
+        {fa.number: fa for fa in FocusArea.objects.filter(plan=plan)},
+        {f.number: f for f in Foundation.objects.filter(plan=plan)},
     )
 
 
@@ -88,23 +88,16 @@ def _has_data(measure) -> bool:
     )
 
 
-def upsert_specs(
-    specs: Iterable[MeasureSpec], file: str = "", *, models=None, guard_data: bool = True
-) -> UpsertResult:
+def upsert_specs(specs: Iterable[MeasureSpec], file: str = "") -> UpsertResult:
     """Write specs on (code, version): create the new, update the changed, leave the rest.
 
-    ``models`` = (Measure, FocusArea, Foundation, ActionPlan), historical ones in a migration.
     Raises InputError (nothing written by this call) when a focus area or foundation does not
-    exist, or when ``guard_data`` and a spec changes the unit or direction of a version that
-    already has observations or targets. Call inside a transaction.
+    exist, or when a spec changes the unit or direction of a version that already has
+    observations or targets. The caller checks the permission and holds the transaction.
     """
-    models = models or (Measure, FocusArea, Foundation, ActionPlan)
-    measure_model = models[0]
     specs = list(specs)
-    areas, foundations = _framework(models)
-    existing = {
-        (m.code, m.version): m for m in measure_model.objects.filter(code__in={s.code for s in specs})
-    }
+    areas, foundations = _framework()
+    existing = {(m.code, m.version): m for m in Measure.objects.filter(code__in={s.code for s in specs})}
     problems = ProblemList()
     for spec in specs:
         if spec.focus_area and spec.focus_area not in areas:
@@ -114,7 +107,7 @@ def upsert_specs(
             problems.add(file, f"grundförutsättning {spec.foundation} finns inte i handlingsplanen (mått {spec.code})",
                          row=spec.row, column="foundation", value=str(spec.foundation))
         current = existing.get(spec.key)
-        if guard_data and current is not None:
+        if current is not None:
             for name in GUARDED:
                 if getattr(current, name) != getattr(spec, name) and _has_data(current):
                     problems.add(
@@ -131,7 +124,7 @@ def upsert_specs(
             result.unchanged.append(spec.key)
             result.measures.append(current)
             continue
-        measure = current if current is not None else measure_model()
+        measure = current if current is not None else Measure()
         for name, value in values.items():
             setattr(measure, name, value)
         measure.save()
@@ -140,10 +133,10 @@ def upsert_specs(
     return result
 
 
-def load_starter_catalogue(models=None) -> UpsertResult:
+def load_starter_catalogue() -> UpsertResult:
     """Load data/startkatalog.yaml (validated like an import); idempotent."""
     specs = io.parse_yaml(STARTER_FILE.read_text(encoding="utf-8"), STARTER_FILE.name)
-    return upsert_specs(specs, STARTER_FILE.name, models=models, guard_data=models is None)
+    return upsert_specs(specs, STARTER_FILE.name)
 
 
 def import_measures(data: bytes, file_name: str, *, actor: Actor) -> ImportResult:
