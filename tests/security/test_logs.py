@@ -50,3 +50,14 @@ def test_the_server_log_has_no_query_string(caplog):
         '"GET /organisation/sok/ HTTP/1.1" 200 512',
         '"GET /organisation/[nummer]/ HTTP/1.1" 404 80',
     ]
+
+
+def test_login_failures_and_lockouts_log_neither_user_name_nor_address(national_user, caplog):
+    from django.conf import settings
+    from django.test import Client
+
+    caplog.set_level(logging.DEBUG)
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        Client().post("/konto/login/", {"username": "analytiker", "password": "fel"}, REMOTE_ADDR="10.55.66.77")
+    assert "AXES" in caplog.text  # the lines are there, without who or from where
+    assert "analytiker" not in caplog.text and "10.55.66.77" not in caplog.text
