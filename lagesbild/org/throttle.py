@@ -34,7 +34,3 @@ class AddressThrottlingHandler(AxesDatabaseHandler):
             attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
         return attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
 
-
-def client_str(username, ip_address, user_agent, path_info, request) -> str:
-    """How django-axes names a client in its log lines: never the user name or the address."""
-    return "en inloggning"
