@@ -64,6 +64,11 @@ def test_signed_in_pages_and_exports_are_not_stored(client, national_user):
     export = client.get("/matt/katalog.csv")
     assert export["Content-Disposition"].startswith("attachment")
     assert "no-store" in export["Cache-Control"]
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=national_user).key
+    api = Client().get("/api/v1/measures/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.status_code == 200 and "no-store" in api["Cache-Control"]
 
 
 def test_an_upload_over_the_bound_is_refused_before_it_is_read(client, national_user, monkeypatch):
