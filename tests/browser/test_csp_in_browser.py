@@ -3,10 +3,10 @@ on them is blocked (no inline style sheet, script or event handler)."""
 
 import pytest
 
-from tests.browser.conftest import browser, login, page  # noqa: F401 (fixtures)
+from tests.browser.conftest import login
 from tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 WATCH = """window.__csp = [];
 document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"""
@@ -24,7 +24,7 @@ def admin(transactional_db):
     return _user("kalmar-admin", "08", "admin")
 
 
-def test_pages_and_htmx_work_under_the_policy(page, admin):  # noqa: F811
+def test_pages_and_htmx_work_under_the_policy(page, admin):
     violations = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     page.add_init_script(WATCH)
