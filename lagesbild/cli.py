@@ -161,11 +161,11 @@ def data_import(args) -> int:
         if args.kind == "units":
             from lagesbild.org.services import import_units
 
-            result = import_units(path.read_bytes(), path.name, user)
+            result = import_units(path.read_bytes(), path.name, actor=actor)
         elif args.kind == "measures":
             from lagesbild.catalogue.services import import_measures
 
-            result = import_measures(path.read_bytes(), path.name, user)
+            result = import_measures(path.read_bytes(), path.name, actor=actor)
         else:
             from lagesbild.measurements import services
 

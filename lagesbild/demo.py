@@ -9,6 +9,7 @@ from django.db import transaction
 
 from lagesbild.core.actor import Actor
 from lagesbild.org.models import Membership, OrgUnit
+from lagesbild.org.services import set_membership
 from lagesbild.surveys.services import import_survey
 
 DEMO_DIR = Path(__file__).parent / "surveys" / "demo"
@@ -36,7 +37,7 @@ def _users(users=USERS) -> list[str]:
         user, _ = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
         user.set_password(DEMO_PASSWORD)
         user.save()
-        Membership.objects.update_or_create(user=user, org_unit=OrgUnit.objects.get(code=code), defaults={"role": role})
+        set_membership(user, OrgUnit.objects.get(code=code), role, actor=Actor.system())
         lines.append(f"  {username:<11} / {DEMO_PASSWORD}   ({full_name})")
     return lines
 

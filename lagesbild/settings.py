@@ -32,6 +32,11 @@ if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("Set LAGESBILD_SECRET_KEY (or LAGESBILD_DEBUG=1 for development).")
+# Outside development and tests the key must be strong (Django's own check: 50 characters, 5 distinct).
+if not (DEBUG or TESTING) and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("LAGESBILD_SECRET_KEY is too weak: use at least 50 random characters.")
 
 ALLOWED_HOSTS = [h for h in os.environ.get("LAGESBILD_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -57,7 +62,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuse an oversized upload or an over-long address before anything reads the request.
+    "lagesbild.middleware.RequestBoundsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lagesbild.middleware.HeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -127,10 +136,13 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login rate limiting: five failures for the same user name from the same address lock that
-# pair out for 15 minutes; a successful login resets the count.
+# pair out for 15 minutes; a successful login resets the count. An address with twenty failures
+# over all user names is locked out too (password spraying; lagesbild/org/throttle.py).
 from datetime import timedelta  # noqa: E402
 
+AXES_HANDLER = "lagesbild.org.throttle.AddressThrottlingHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("LAGESBILD_LOGIN_FAILURES", "5"))
+LAGESBILD_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LAGESBILD_LOGIN_ADDRESS_FAILURES", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -153,6 +165,30 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The application serves every script, style sheet and image itself, so the policy is strict.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Password reset mails a link: offered only when the server can send mail.
+EMAIL_HOST = os.environ.get("LAGESBILD_EMAIL_HOST", "")
+PASSWORD_RESET_ENABLED = bool(EMAIL_HOST)
+if EMAIL_HOST:
+    EMAIL_PORT = int(os.environ.get("LAGESBILD_EMAIL_PORT", "587"))
+    EMAIL_USE_TLS = _flag("LAGESBILD_EMAIL_TLS", True)
+    EMAIL_HOST_USER = os.environ.get("LAGESBILD_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("LAGESBILD_EMAIL_PASSWORD", "")
+    DEFAULT_FROM_EMAIL = os.environ.get("LAGESBILD_EMAIL_FROM", "lagesbild@localhost")
 if HTTPS:
     SECURE_SSL_REDIRECT = _flag("LAGESBILD_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
@@ -197,17 +233,19 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-# Public exports can suppress small numbers; 0 switches suppression off.
-LAGESBILD_SMALL_NUMBER_THRESHOLD = int(os.environ.get("LAGESBILD_SMALL_NUMBER_THRESHOLD", "0"))
-
-# Logs carry no personal data: only ids, counts and hashes are ever logged.
+# Logs carry no personal data: only ids, counts and hashes are ever logged. The request loggers
+# write one line per request, without query strings, with identity numbers masked and without a
+# traceback for a refused page (lagesbild/logfilters.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"requests": {"()": "lagesbild.logfilters.RequestLogFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LAGESBILD_LOG_LEVEL", "WARNING")},
     "loggers": {
+        "django.request": {"filters": ["requests"], "level": "WARNING", "propagate": True},
+        "django.server": {"filters": ["requests"], "level": "INFO", "propagate": True},
         "lagesbild": {"level": os.environ.get("LAGESBILD_LOG_LEVEL", "INFO"), "propagate": True},
         # django-axes would log user names and addresses of failed logins at INFO.
         "axes": {"level": "WARNING", "propagate": True},

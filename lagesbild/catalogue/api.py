@@ -15,7 +15,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
+from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
+from lagesbild.org.api_support import query_params
 from lagesbild.org.permissions import CATALOGUE_ROLES, ScopedWrite
 
 from . import io, selectors, services
@@ -109,9 +111,8 @@ class MeasureSerializer(serializers.Serializer):
     def _save(self, create: bool) -> Measure:
         request = self.context.get("request")
         try:
-            return services.save_measure(
-                self.validated_data["spec"], request.user if request else None, request=request, create=create
-            )
+            return services.save_measure(self.validated_data["spec"], actor=Actor.from_request(request),
+                                         create=create)
         except InputError as exc:
             raise _validation_error(exc) from None
 
@@ -127,6 +128,22 @@ def _validation_error(exc: InputError) -> ValidationError:
     for p in exc.problems:
         errors.setdefault(p.column or "non_field_errors", []).append(p.message)
     return ValidationError(errors)
+
+
+class MeasureFilter(serializers.Serializer):
+    focus_area = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    type = serializers.ChoiceField(choices=Measure.Type.values, required=False, allow_blank=True)
+
+    def validate_focus_area(self, value: str) -> str:
+        if value in ("none", selectors.NO_FOCUS_AREA):
+            return selectors.NO_FOCUS_AREA
+        if value and value not in {"1", "2", "3", "4", "5"}:
+            raise ValidationError("Ska vara 1–5 eller 'ingen'.")
+        return value
+
+
+class VersionFilter(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1, max_value=32767)
 
 
 FOCUS_AREA = OpenApiParameter(
@@ -161,23 +178,13 @@ class MeasureViewSet(
         return None  # national reference data
 
     def get_queryset(self):
-        params = self.request.query_params
-        focus_area = params.get("focus_area") or None
-        if focus_area in ("none", selectors.NO_FOCUS_AREA):
-            focus_area = selectors.NO_FOCUS_AREA
-        elif focus_area is not None and focus_area not in {"1", "2", "3", "4", "5"}:
-            raise ValidationError({"focus_area": ["Ska vara 1–5 eller 'ingen'."]})
-        measure_type = params.get("type") or None
-        if measure_type is not None and measure_type not in Measure.Type.values:
-            raise ValidationError({"type": [f"Ska vara en av {', '.join(Measure.Type.values)}."]})
-        return selectors.latest_measures(focus_area, measure_type)
+        params = query_params(MeasureFilter, self.request)
+        return selectors.latest_measures(params.get("focus_area") or None, params.get("type") or None)
 
     def get_object(self) -> Measure:
-        version = self.request.query_params.get("version")
-        if version is not None and not version.isdigit():
-            raise ValidationError({"version": ["Ska vara ett heltal."]})
+        version = query_params(VersionFilter, self.request).get("version")
         try:
-            measure = selectors.measure(self.kwargs["code"], int(version) if version else None)
+            measure = selectors.measure(self.kwargs["code"], version)
         except Measure.DoesNotExist:
             raise Http404("Måttet finns inte.") from None
         self.check_object_permissions(self.request, measure)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable, Iterable, Mapping, Optional
 
@@ -598,11 +598,6 @@ def parse_file(data: bytes, file_name: str) -> list[MeasureSpec]:
         return parse_csv_table(read_table(data, file_name))
     text, _ = tabular.decode(data, file_name)
     return parse_yaml(text, file_name)
-
-
-def strip_location(spec: MeasureSpec) -> MeasureSpec:
-    """The same spec without where it was read (for comparisons in tests and services)."""
-    return replace(spec, row=None, where="")
 
 
 __all__ = [

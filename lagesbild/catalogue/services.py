@@ -1,8 +1,9 @@
 """Changing the measure catalogue: file imports and single saves, all-or-nothing, with provenance.
 
 Every change goes through ``upsert_specs``: validated ``MeasureSpec``s (lagesbild/catalogue/io.py)
-are written on their key (code, version), so importing the same file twice changes nothing. The
-data migration that loads the starter catalogue calls the same function with historical models.
+are written on their key (code, version), so importing the same file twice changes nothing.
+Every public change takes ``actor=``, checks the catalogue role, writes the audit event and runs
+in one transaction; files are imported through the ingest pipeline.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Iterable
 
 from django.db import IntegrityError, transaction
 
+from lagesbild.core.actor import Actor
+from lagesbild.ingest import pipeline
 from lagesbild.ingest.errors import InputError, ProblemList
-from lagesbild.ingest.models import Import, sha256
+from lagesbild.ingest.models import Import
 from lagesbild.org import audit, permissions
 
 from . import io
@@ -50,15 +53,14 @@ class ImportResult:
     result: UpsertResult
 
 
-def _framework(models) -> tuple[dict, dict]:
+def _framework() -> tuple[dict, dict]:
     """Focus areas and foundations by number, of the latest action plan."""
-    _, focus_area_model, foundation_model, plan_model = models
-    plan = plan_model.objects.order_by("-period_start", "-id").first()
+    plan = ActionPlan.objects.order_by("-period_start", "-id").first()
     if plan is None:
         return {}, {}
     return (
-        {fa.number: fa for fa in focus_area_model.objects.filter(plan=plan)},
-        {f.number: f for f in foundation_model.objects.filter(plan=plan)},
+        {fa.number: fa for fa in FocusArea.objects.filter(plan=plan)},
+        {f.number: f for f in Foundation.objects.filter(plan=plan)},
     )
 
 
@@ -86,23 +88,16 @@ def _has_data(measure) -> bool:
     )
 
 
-def upsert_specs(
-    specs: Iterable[MeasureSpec], file: str = "", *, models=None, guard_data: bool = True
-) -> UpsertResult:
+def upsert_specs(specs: Iterable[MeasureSpec], file: str = "") -> UpsertResult:
     """Write specs on (code, version): create the new, update the changed, leave the rest.
 
-    ``models`` = (Measure, FocusArea, Foundation, ActionPlan), historical ones in a migration.
     Raises InputError (nothing written by this call) when a focus area or foundation does not
-    exist, or when ``guard_data`` and a spec changes the unit or direction of a version that
-    already has observations or targets. Call inside a transaction.
+    exist, or when a spec changes the unit or direction of a version that already has
+    observations or targets. The caller checks the permission and holds the transaction.
     """
-    models = models or (Measure, FocusArea, Foundation, ActionPlan)
-    measure_model = models[0]
     specs = list(specs)
-    areas, foundations = _framework(models)
-    existing = {
-        (m.code, m.version): m for m in measure_model.objects.filter(code__in={s.code for s in specs})
-    }
+    areas, foundations = _framework()
+    existing = {(m.code, m.version): m for m in Measure.objects.filter(code__in={s.code for s in specs})}
     problems = ProblemList()
     for spec in specs:
         if spec.focus_area and spec.focus_area not in areas:
@@ -112,7 +107,7 @@ def upsert_specs(
             problems.add(file, f"grundförutsättning {spec.foundation} finns inte i handlingsplanen (mått {spec.code})",
                          row=spec.row, column="foundation", value=str(spec.foundation))
         current = existing.get(spec.key)
-        if guard_data and current is not None:
+        if current is not None:
             for name in GUARDED:
                 if getattr(current, name) != getattr(spec, name) and _has_data(current):
                     problems.add(
@@ -129,7 +124,7 @@ def upsert_specs(
             result.unchanged.append(spec.key)
             result.measures.append(current)
             continue
-        measure = current if current is not None else measure_model()
+        measure = current if current is not None else Measure()
         for name, value in values.items():
             setattr(measure, name, value)
         measure.save()
@@ -138,70 +133,50 @@ def upsert_specs(
     return result
 
 
-def load_starter_catalogue(models=None) -> UpsertResult:
+def load_starter_catalogue() -> UpsertResult:
     """Load data/startkatalog.yaml (validated like an import); idempotent."""
     specs = io.parse_yaml(STARTER_FILE.read_text(encoding="utf-8"), STARTER_FILE.name)
-    return upsert_specs(specs, STARTER_FILE.name, models=models, guard_data=models is None)
+    return upsert_specs(specs, STARTER_FILE.name)
 
 
-def _audit(request, user, action: str, **detail) -> None:
-    if request is not None:
-        audit.record(request, action, object_type="Measure", **detail)
-    else:
-        audit.record_as(user, action, object_type="Measure", **detail)
-
-
-def _check_role(user) -> None:
-    """Catalogue changes need an administrator or strategist; ``None`` is the system itself."""
-    if user is not None:
-        permissions.require_role(user, permissions.CATALOGUE_ROLES)
-
-
-def import_measures(data: bytes, file_name: str, user=None, *, request=None) -> ImportResult:
+def import_measures(data: bytes, file_name: str, *, actor: Actor) -> ImportResult:
     """Import a catalogue file (YAML, CSV or XLSX) as a whole or not at all.
 
-    Raises PermissionDenied for a user without a catalogue role, InputError with every located
+    Raises PermissionDenied for an actor without a catalogue role, InputError with every located
     problem for bad input (recorded as a failed Import, nothing else written). A file that
     changes nothing is recorded with outcome 'unchanged'.
     """
-    _check_role(user)
-    file_name = file_name or "katalog"
-    try:
-        specs = io.parse_file(data, file_name)
-        try:
-            with transaction.atomic():
-                result = upsert_specs(specs, file_name)
-                outcome = Import.Outcome.OK if result.changed else Import.Outcome.UNCHANGED
-                record = Import.objects.create(
-                    kind=KIND, file_name=file_name[:255], sha256=sha256(data), size=len(data), uploaded_by=user,
-                    rows=len(specs), outcome=outcome, target="måttkatalog",
-                )
-        except IntegrityError:
-            # Someone else wrote the same (code, version) meanwhile; nothing of this file was kept.
-            raise InputError.one(file_name, "katalogen ändrades samtidigt av någon annan; försök igen") from None
-    except InputError as exc:
-        Import.objects.create(
-            kind=KIND, file_name=file_name[:255], sha256=sha256(data), size=len(data), uploaded_by=user,
-            outcome=Import.Outcome.FAILED, problems=[p.as_dict() for p in exc.problems], target="måttkatalog",
-        )
-        _audit(request, user, "catalogue.import.refused", file=file_name[:255], problems=len(exc.problems))
-        log.info("measure import refused: %d problems", len(exc.problems))
-        raise
-    _audit(
-        request, user, "catalogue.import", file=file_name[:255], outcome=outcome, import_id=record.pk,
-        created=len(result.created), updated=len(result.updated), unchanged=len(result.unchanged),
-    )
+    permissions.require(actor, permissions.CATALOGUE_ROLES)
+
+    def hook(suffix, record, detail):
+        audit.record(actor, "catalogue.import" + suffix, record, **detail)
+
+    with pipeline.run(KIND, file_name or "katalog", data, actor, audit=hook, target="måttkatalog") as imp:
+        specs = io.parse_file(imp.data, imp.file_name)
+        record = imp.start(rows=len(specs))
+        result = _upsert_once(specs, imp.file_name)
+        imp.finish(created=len(result.created), updated=len(result.updated), unchanged=len(result.unchanged))
     log.info("measure import %s: %d created, %d updated, %d unchanged", record.pk, len(result.created),
              len(result.updated), len(result.unchanged))
-    return ImportResult(record, outcome, result)
+    return ImportResult(record, record.outcome, result)
 
 
-def save_measure(spec: MeasureSpec, user=None, *, request=None, create: bool = False) -> Measure:
+def _upsert_once(specs: list[MeasureSpec], file_name: str) -> UpsertResult:
+    """``upsert_specs`` in a savepoint; a concurrent write of the same (code, version) is refused."""
+    try:
+        with transaction.atomic():
+            return upsert_specs(specs, file_name)
+    except IntegrityError:
+        # Someone else wrote the same (code, version) meanwhile; nothing of this file was kept.
+        raise InputError.one(file_name, "katalogen ändrades samtidigt av någon annan; försök igen") from None
+
+
+def save_measure(spec: MeasureSpec, *, actor: Actor, create: bool = False) -> Measure:
     """Create or update one measure version (the API's write path); raise InputError if invalid.
 
     With ``create`` the (code, version) must not exist yet.
     """
-    _check_role(user)
+    permissions.require(actor, permissions.CATALOGUE_ROLES)
     exists = InputError.one("API", f"version {spec.version} av {spec.code} finns redan", column="version",
                             value=str(spec.version))
     try:
@@ -209,12 +184,12 @@ def save_measure(spec: MeasureSpec, user=None, *, request=None, create: bool = F
             if create and Measure.objects.filter(code=spec.code, version=spec.version).exists():
                 raise exists
             result = upsert_specs([spec], "API")
+            measure = result.measures[0]
+            if result.changed:
+                audit.record(actor, "catalogue.measure.create" if result.created else "catalogue.measure.update",
+                             measure, code=spec.code, version=spec.version)
     except IntegrityError:
         raise exists from None
-    measure = result.measures[0]
-    if result.changed:
-        _audit(request, user, "catalogue.measure.create" if result.created else "catalogue.measure.update",
-               object_id=str(measure.pk), code=spec.code, version=spec.version)
     return measure
 
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lagesbild.calc import fmt
+from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
 from lagesbild.ingest.models import Import
 from lagesbild.org import audit, scope
@@ -165,7 +166,7 @@ def measure_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.import_measures(upload.read(), upload.name, request.user, request=request)
+            result = services.import_measures(upload.read(), upload.name, actor=Actor.from_request(request))
         except InputError as exc:
             problems = exc.problems
         else:

@@ -12,6 +12,7 @@ from datetime import date
 import yaml
 
 from lagesbild.calc.periods import Period
+from lagesbild.core.actor import Actor
 from lagesbild.catalogue.models import FocusArea, Measure
 from lagesbild.core.actor import Actor
 from lagesbild.improvement import services as improvement
@@ -53,7 +54,7 @@ def load(admin, data_dir=DATA_DIR) -> list[str]:
     def read(name):
         return (data_dir / name).read_bytes()
 
-    r = org.import_units(read("enheter.csv"), "enheter.csv", admin)
+    r = org.import_units(read("enheter.csv"), "enheter.csv", actor=Actor.system())
     lines.append(f"  Organisation: {r.outcome}, {len(r.created)} nya enheter")
     system = Actor.system()
     r = measurements.import_targets(read("mal.csv"), "mal.csv", actor=system)

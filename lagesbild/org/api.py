@@ -15,16 +15,19 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
 
 from . import selectors, services
-from .importers import parse_kind
+from .api_support import query_params
+from .importers import CODE_MAX, parse_kind
 from .models import OrgUnit
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, help_text="Typ på svenska.")
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Överordnad enhets kod.")
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
+                                          help_text="Överordnad enhets kod (saknas för riket).")
     successors = serializers.SerializerMethodField(help_text="Koder för enheter som tog över när enheten lades ned.")
 
     class Meta:
@@ -34,6 +37,20 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
     def get_successors(self, obj) -> list[str]:
         return [s.successor.code for s in obj.succeeded_by.all()]
+
+
+class OrgUnitFilter(serializers.Serializer):
+    parent = serializers.CharField(required=False, allow_blank=True, max_length=CODE_MAX)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=selectors.SEARCH_MAX_LENGTH)
+    kind = serializers.CharField(required=False, allow_blank=True, max_length=30)
+
+    def validate_kind(self, value: str) -> str:
+        if not value.strip():
+            return ""
+        kind = parse_kind(value) or value.strip().casefold()
+        if kind not in OrgUnit.Kind.values:
+            raise serializers.ValidationError(f"Ska vara en av {', '.join(OrgUnit.Kind.values)}.")
+        return kind
 
 
 class ImportSerializer(serializers.Serializer):
@@ -87,14 +104,14 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        q = self.request.query_params.get("q", "").strip()
+        params = query_params(OrgUnitFilter, self.request) if self.action == "list" else {}
+        q = params.get("q", "").strip()
         qs = selectors.search(user, q) if q else selectors.visible_units(user)
-        parent = self.request.query_params.get("parent", "").strip()
+        parent = params.get("parent", "").strip()
         if parent:
             qs = qs.filter(parent__code=parent)
-        kind = self.request.query_params.get("kind", "").strip()
-        if kind:
-            qs = qs.filter(kind=parse_kind(kind) or kind.casefold())
+        if params.get("kind"):
+            qs = qs.filter(kind=params["kind"])
         return qs.select_related("parent").prefetch_related("succeeded_by__successor").order_by("path")
 
     @extend_schema(
@@ -119,7 +136,8 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         try:
-            result = services.import_units(upload.read(), upload.name or "upload", request.user, request=request)
+            result = services.import_units(upload.read(), upload.name or "upload",
+                                            actor=Actor.from_request(request))
         except InputError as exc:
             return Response({"problems": [p.as_dict() for p in exc.problems]}, status=status.HTTP_400_BAD_REQUEST)
         except DjangoPermissionDenied as exc:

@@ -67,13 +67,16 @@ def _codes(text: str) -> list[str]:
     return [c for c in re.split(r"[\s,;]+", text or "") if c]
 
 
+CODE_LIST_MAX = 2000  # room for a reorganisation of some hundred units
+
+
 class ReorganiseForm(forms.Form):
     closed = forms.CharField(
-        label="Enheter som läggs ned",
+        label="Enheter som läggs ned", max_length=CODE_LIST_MAX,
         help_text="Koder, åtskilda med mellanslag eller kommatecken.",
     )
     successors = forms.CharField(
-        label="Efterträdare",
+        label="Efterträdare", max_length=CODE_LIST_MAX,
         help_text="Koder för de enheter som tar över. Den första räknas som huvudsaklig efterträdare.",
     )
     on = forms.DateField(label="Datum för omorganisationen", widget=DATE,

@@ -20,7 +20,7 @@ from typing import Optional
 from django.core.exceptions import PermissionDenied
 
 from lagesbild.ingest.errors import ProblemList
-from lagesbild.ingest.readers import read_table
+from lagesbild.ingest.tabular import Table
 
 from . import permissions
 from .models import CODE_RE, OrgUnit, Succession
@@ -108,11 +108,10 @@ def parse_date(value: str) -> Optional[date]:
     return date.fromisoformat(m.group(1))
 
 
-def read_units(data: bytes, file: str) -> Parsed:
-    """Parse and check each row on its own. Row problems are collected in ``Parsed.problems``;
-    a file that cannot be read at all (encoding, empty, missing columns) raises InputError."""
+def read_units(table: Table, file: str) -> Parsed:
+    """Check each row of a table read by the import pipeline on its own. Row problems are
+    collected in ``Parsed.problems``; missing columns raise InputError."""
     problems = ProblemList()
-    table = read_table(data, file)
     col = _header(table, file)
     rows: list[UnitRow] = []
     seen: dict[str, int] = {}
@@ -191,16 +190,16 @@ def _row(file: str, n: int, code: str, get: dict[str, str], problems: ProblemLis
 
 
 class _Scope:
-    """Memoised 'may this user administer units below X?' (the import's permission rule)."""
+    """Memoised 'may this actor administer units below X?' (the import's permission rule)."""
 
-    def __init__(self, user):
-        self.user = user
+    def __init__(self, actor):
+        self.actor = actor
         self.memo: dict[int, bool] = {}
 
     def admin_on(self, unit: OrgUnit) -> bool:
         if unit.pk not in self.memo:
             try:
-                permissions.require_role(self.user, permissions.ORG_ROLES, unit)
+                permissions.require(self.actor, permissions.ORG_ROLES, unit)
             except PermissionDenied:
                 self.memo[unit.pk] = False
             else:
@@ -208,7 +207,7 @@ class _Scope:
         return self.memo[unit.pk]
 
 
-def resolve(parsed: Parsed, file: str, user) -> list[UnitRow]:
+def resolve(parsed: Parsed, file: str, actor) -> list[UnitRow]:
     """Check rows against each other and the database; return them parents-first.
     Raise InputError with every problem (including those ``read_units`` found)."""
     rows, problems = parsed.rows, parsed.problems
@@ -225,7 +224,7 @@ def resolve(parsed: Parsed, file: str, user) -> list[UnitRow]:
             db_parent.setdefault(c, chain[i - 1] if i else None)
     kinds = {u.code: u.kind for u in db.values()}
     kinds.update({r.code: r.kind for r in rows if r.kind})
-    scope = _Scope(user)
+    scope = _Scope(actor)
 
     def parent_of(code: str) -> Optional[str]:
         return by_code[code].parent_code if code in by_code else db_parent.get(code)

@@ -15,6 +15,7 @@ from . import permissions, scope
 from .models import PATH_SEP, OrgUnit, Succession
 
 SEARCH_LIMIT = 50
+SEARCH_MAX_LENGTH = 100  # no name or code is longer; a longer search is cut here
 
 
 def subtree_q(unit: OrgUnit, as_of_today: bool = False, field: str = "org_unit") -> Q:
@@ -84,7 +85,7 @@ def _variants(text: str) -> set[str]:
 
 def search(user, text: str) -> QuerySet:
     """Units in the user's scope whose name or code contains ``text`` (case-insensitive)."""
-    text = " ".join((text or "").split())
+    text = " ".join((text or "").split())[:SEARCH_MAX_LENGTH]
     if not text:
         return OrgUnit.objects.none()
     match = Q()

@@ -1,8 +1,9 @@
 """Changing the organisation: import, create, edit, move and reorganise units.
 
-Every function here checks the user's role (administrator on the unit's parent, or on the
-new parent), writes in one transaction, keeps the materialised ``path``/``current_path``
-consistent, and writes to the audit log (``request`` when there is one, else the user).
+Every public function takes ``actor=`` (lagesbild.core.actor.Actor), checks the actor's role
+(administrator on the unit's parent, or on the new parent; the system actor may do anything),
+writes in one transaction, keeps the materialised ``path``/``current_path`` consistent, and
+writes the audit event. Views, the API and the command line only build the actor and call.
 """
 
 from __future__ import annotations
@@ -17,29 +18,21 @@ from django.db import transaction
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Concat, Substr
 
-from lagesbild.ingest.errors import InputError
-from lagesbild.ingest.models import Import, sha256
+from lagesbild.core.actor import Actor
+from lagesbild.ingest import pipeline
+from lagesbild.ingest.models import Import
 
 from . import audit, importers, permissions, signals
-from .models import CODE_RE, PATH_SEP, OrgUnit, Succession
+from .models import CODE_RE, PATH_SEP, Membership, OrgUnit, Succession
 
 log = logging.getLogger(__name__)
 KIND_IMPORT = "org-units"
 ONE_DAY = timedelta(days=1)
 
 
-def _audit(user, request, action: str, obj=None, **detail) -> None:
-    if request is not None:
-        audit.record(request, action, obj, **detail)
-    else:
-        audit.record_as(
-            user, action, type(obj).__name__ if obj is not None else "", str(getattr(obj, "pk", "") or ""), **detail
-        )
-
-
-def require_admin_over(user, unit: OrgUnit) -> None:
+def require_admin_over(actor: Actor, unit: OrgUnit) -> None:
     """Changing a unit needs the administrator role on its parent (on the unit itself for a root)."""
-    permissions.require_role(user, permissions.ORG_ROLES, unit.parent if unit.parent_id else unit)
+    permissions.require(actor, permissions.ORG_ROLES, unit.parent if unit.parent_id else unit)
 
 
 # --- materialised paths ------------------------------------------------------------------
@@ -55,16 +48,26 @@ def _ancestor_paths(path: str) -> list[str]:
     return [PATH_SEP.join(parts[:i]) + PATH_SEP for i in range(1, len(parts))]
 
 
-def move_unit(unit: OrgUnit, new_parent: OrgUnit, user=None) -> OrgUnit:
-    """Put ``unit`` under ``new_parent``, rewriting ``path``, ``depth`` and ``current_path`` of its
-    whole subtree (and of closed units whose history maps into it) with prefix UPDATEs."""
+def move_unit(unit: OrgUnit, new_parent: OrgUnit, *, actor: Actor) -> OrgUnit:
+    """Put ``unit`` under ``new_parent`` (administrator over the unit and on the new parent)."""
+    unit.refresh_from_db()
+    new_parent.refresh_from_db()
+    require_admin_over(actor, unit)
+    permissions.require(actor, permissions.ORG_ROLES, new_parent)
+    with transaction.atomic():
+        old_parent = unit.parent.code if unit.parent_id else ""
+        unit = _move(unit, new_parent)
+        audit.record(actor, "org.unit.move", unit, code=unit.code, old_parent=old_parent, parent=new_parent.code)
+    return unit
+
+
+def _move(unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
+    """Rewrite ``path``, ``depth`` and ``current_path`` of ``unit``'s whole subtree (and of closed
+    units whose history maps into it) with prefix UPDATEs. The caller checked the permission."""
     unit.refresh_from_db()
     new_parent.refresh_from_db()
     if new_parent.path.startswith(unit.path):
         raise ValidationError(f"{unit.code} kan inte flyttas in under sig själv ({new_parent.code}).")
-    if user is not None:
-        require_admin_over(user, unit)
-        permissions.require_role(user, permissions.ORG_ROLES, new_parent)
     old, new = unit.path, f"{new_parent.path}{unit.code}{PATH_SEP}"
     delta = new_parent.depth + 1 - unit.depth
     old_ancestors = list(OrgUnit.objects.filter(path__in=_ancestor_paths(old)).values_list("pk", flat=True))
@@ -152,45 +155,32 @@ class ImportResult:
         }
 
 
-def import_units(data: bytes, file_name: str, user, request=None) -> ImportResult:
+def import_units(data: bytes, file_name: str, *, actor: Actor) -> ImportResult:
     """Create or update org units from a CSV/XLSX file, all or nothing.
 
     Rows are matched on ``code``; a re-import of the same content changes nothing and is
-    recorded as 'unchanged'. A refused file is recorded as a failed Import with its located
-    problems and InputError is raised.
+    recorded as 'unchanged'. Every row must lie where the actor is an administrator (checked per
+    row, so a row outside the actor's role is a located problem). A refused file is recorded as a
+    failed Import with its located problems and InputError is raised.
     """
-    file_name = file_name[:255]
-    try:
-        parsed = importers.read_units(data, file_name)
-        with transaction.atomic():
-            parsed.rows = importers.resolve(parsed, file_name, user)
-            result = _write(parsed, data, file_name, user)
-    except InputError as exc:
-        problems = [p.as_dict() for p in exc.problems]
-        rec = Import.objects.create(
-            kind=KIND_IMPORT, file_name=file_name, sha256=sha256(data), size=len(data),
-            uploaded_by=user if getattr(user, "is_authenticated", False) else None,
-            outcome=Import.Outcome.FAILED, problems=problems,
-        )
-        _audit(user, request, "org.import.refused", rec, file=file_name, problems=len(problems))
-        log.info("org-unit import refused: %d problems", len(problems))
-        raise
-    _audit(
-        user, request, "org.import", result.record, outcome=result.outcome, rows=result.rows,
-        created=len(result.created), updated=len(result.updated), moved=len(result.moved),
-        successions=result.successions,
-    )
-    log.info("org-unit import %s: %d created, %d updated", result.outcome, len(result.created), len(result.updated))
+
+    def hook(suffix, record, detail):
+        audit.record(actor, "org.import" + suffix, record, **detail)
+
+    with pipeline.run(KIND_IMPORT, file_name, data, actor, audit=hook) as imp:
+        parsed = importers.read_units(imp.table(), imp.file_name)
+        parsed.rows = importers.resolve(parsed, imp.file_name, actor)
+        tops = sorted({r.parent_code for r in parsed.rows if r.depth == 0})
+        record = imp.start(rows=parsed.n_rows, encoding=parsed.encoding, target=", ".join(tops))
+        result = _write(parsed, record, imp.file_name)
+        changed = result.created or result.updated or result.successions
+        result.outcome = Import.Outcome.OK if changed else Import.Outcome.UNCHANGED
+        imp.finish(created=len(result.created), updated=len(result.updated), unchanged=result.unchanged,
+                   outcome=result.outcome)
     return result
 
 
-def _write(parsed: importers.Parsed, data: bytes, file_name: str, user) -> ImportResult:
-    tops = sorted({r.parent_code for r in parsed.rows if r.depth == 0})
-    rec = Import.objects.create(
-        kind=KIND_IMPORT, file_name=file_name, sha256=sha256(data), size=len(data), encoding=parsed.encoding,
-        uploaded_by=user if getattr(user, "is_authenticated", False) else None, rows=parsed.n_rows,
-        outcome=Import.Outcome.OK, target=", ".join(tops)[:200],
-    )
+def _write(parsed: importers.Parsed, rec: Import, file_name: str) -> ImportResult:
     result = ImportResult(Import.Outcome.OK, rec, rows=parsed.n_rows)
     for r in parsed.rows:  # parents first; re-read each time, since a move rewrites paths
         parent = OrgUnit.objects.get(code=r.parent_code)
@@ -202,7 +192,7 @@ def _write(parsed: importers.Parsed, data: bytes, file_name: str, user) -> Impor
             continue
         changed = False
         if unit.parent_id != parent.pk:
-            unit = move_unit(unit, parent)
+            unit = _move(unit, parent)
             result.moved.append(r.code)
             changed = True
         diff = {k: v for k, v in values.items() if getattr(unit, k) != v}
@@ -223,10 +213,6 @@ def _write(parsed: importers.Parsed, data: bytes, file_name: str, user) -> Impor
             )
     if result.created or result.updated or result.successions:
         refresh_current_paths()
-    else:
-        result.outcome = Import.Outcome.UNCHANGED
-        Import.objects.filter(pk=rec.pk).update(outcome=Import.Outcome.UNCHANGED)
-        rec.outcome = Import.Outcome.UNCHANGED
     return result
 
 
@@ -263,7 +249,7 @@ def _reaches(start: Iterable[int], goal: set[int]) -> bool:
 
 
 def reorganise(
-    closed: list[OrgUnit], successors: list[OrgUnit], on: date, user, note: str = "", request=None
+    closed: list[OrgUnit], successors: list[OrgUnit], on: date, *, actor: Actor, note: str = ""
 ) -> list[Succession]:
     """Close ``closed`` the day before ``on`` and record that ``successors`` took over.
 
@@ -276,7 +262,7 @@ def reorganise(
         raise ValidationError("Ange minst en enhet som läggs ned och minst en efterträdare.")
     for u in closed + successors:
         u.refresh_from_db()
-        require_admin_over(user, u)
+        require_admin_over(actor, u)
     last_day = on - ONE_DAY
     errors = []
     both = {u.pk for u in closed} & {u.pk for u in successors}
@@ -302,14 +288,14 @@ def reorganise(
             for s in successors:
                 Succession.objects.update_or_create(predecessor=u, successor=s, defaults={"date": on, "note": note[:500]})
         refresh_current_paths()
+        audit.record(
+            actor, "org.reorganise", successors[0], on=on.isoformat(),
+            closed=[u.code for u in closed], successors=[s.code for s in successors],
+        )
     made = list(Succession.objects.filter(predecessor__in=closed, successor__in=successors).select_related(
         "predecessor", "successor"))
     for u in closed:
         u.refresh_from_db()
-    _audit(
-        user, request, "org.reorganise", successors[0], on=on.isoformat(),
-        closed=[u.code for u in closed], successors=[s.code for s in successors],
-    )
     return made
 
 
@@ -322,11 +308,11 @@ def _check_dates(valid_from: Optional[date], valid_to: Optional[date]) -> None:
 
 
 def create_unit(
-    parent: OrgUnit, *, code: str, name: str, kind: str, user, valid_from: Optional[date] = None,
-    valid_to: Optional[date] = None, request=None,
+    parent: OrgUnit, *, actor: Actor, code: str, name: str, kind: str, valid_from: Optional[date] = None,
+    valid_to: Optional[date] = None,
 ) -> OrgUnit:
     """Create a unit under ``parent`` (administrator role on ``parent`` needed)."""
-    permissions.require_role(user, permissions.ORG_ROLES, parent)
+    permissions.require(actor, permissions.ORG_ROLES, parent)
     code, name = code.strip(), name.strip()
     if not CODE_RE.match(code):
         raise ValidationError({"code": "Koden får bara innehålla bokstäver, siffror, punkt, bindestreck och understreck."})
@@ -337,15 +323,16 @@ def create_unit(
     if kind not in importers.RANK or not importers.kind_fits(kind, parent.kind):
         raise ValidationError({"kind": f"Den typen kan inte ligga under en {parent.get_kind_display().lower()}."})
     _check_dates(valid_from, valid_to)
-    unit = OrgUnit(code=code, name=name, kind=kind, parent=parent, valid_from=valid_from, valid_to=valid_to)
-    unit.save()
-    _audit(user, request, "org.unit.create", unit, code=code, parent=parent.code)
+    with transaction.atomic():
+        unit = OrgUnit(code=code, name=name, kind=kind, parent=parent, valid_from=valid_from, valid_to=valid_to)
+        unit.save()
+        audit.record(actor, "org.unit.create", unit, code=code, parent=parent.code)
     return unit
 
 
-def update_unit(unit: OrgUnit, *, user, request=None, **values) -> list[str]:
+def update_unit(unit: OrgUnit, *, actor: Actor, **values) -> list[str]:
     """Change a unit's name and validity; return the names of the fields that changed."""
-    require_admin_over(user, unit)
+    require_admin_over(actor, unit)
     allowed = {"name", "valid_from", "valid_to"}
     if set(values) - allowed:
         raise ValueError(f"update_unit changes only {sorted(allowed)}")
@@ -362,8 +349,23 @@ def update_unit(unit: OrgUnit, *, user, request=None, **values) -> list[str]:
         unit.save()
         if "valid_to" in changed:
             refresh_current_paths()
-    _audit(
-        user, request, "org.unit.edit", unit, code=unit.code,
-        changes={k: [str(a) if a is not None else None, str(b) if b is not None else None] for k, (a, b) in changed.items()},
-    )
+        audit.record(actor, "org.unit.edit", unit, code=unit.code, changes={
+            k: [str(a) if a is not None else None, str(b) if b is not None else None] for k, (a, b) in changed.items()
+        })
     return sorted(changed)
+
+
+# --- memberships ---------------------------------------------------------------------------
+
+
+def set_membership(user, unit: OrgUnit, role: str, *, actor: Actor) -> Membership:
+    """Give ``user`` ``role`` on ``unit`` (replacing the role they held there); administrator on
+    the unit needed. The audit event names the user by id only."""
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Okänd roll."})
+    permissions.require(actor, permissions.ORG_ROLES, unit)
+    with transaction.atomic():
+        membership, created = Membership.objects.update_or_create(user=user, org_unit=unit, defaults={"role": role})
+        audit.record(actor, "org.membership.create" if created else "org.membership.update", membership,
+                     user_id=user.pk, unit=unit.code, role=role)
+    return membership

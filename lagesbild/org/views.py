@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lagesbild.calc import fmt
+from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
 from lagesbild.ingest.models import Import
 
@@ -63,6 +64,7 @@ def _tree_context(request, **extra) -> dict:
         "per": per,
         "ref_date": per or timezone.localdate(),
         "may_import": selectors.may_import(request.user),
+        "q_max": selectors.SEARCH_MAX_LENGTH,
         **extra,
     }
 
@@ -88,7 +90,7 @@ def children(request, code):
 @login_required
 @require_GET
 def search(request):
-    q = request.GET.get("q", "").strip()
+    q = " ".join(request.GET.get("q", "").split())[: selectors.SEARCH_MAX_LENGTH]
     found = list(selectors.search(request.user, q)[: selectors.SEARCH_LIMIT + 1]) if q else []
     ctx = _tree_context(request, q=q, results=found[: selectors.SEARCH_LIMIT],
                         more=len(found) > selectors.SEARCH_LIMIT, searched=bool(q))
@@ -134,7 +136,7 @@ def unit_edit(request, code):
     form = UnitEditForm(request.POST)
     if form.is_valid():
         try:
-            changed = services.update_unit(unit, user=request.user, request=request, **form.cleaned_data)
+            changed = services.update_unit(unit, actor=Actor.from_request(request), **form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -152,7 +154,7 @@ def unit_create(request, code):
     form = UnitCreateForm(request.POST, parent=parent)
     if form.is_valid():
         try:
-            unit = services.create_unit(parent, user=request.user, request=request, **form.cleaned_data)
+            unit = services.create_unit(parent, actor=Actor.from_request(request), **form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -183,7 +185,7 @@ def import_units(request):
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
-            result = services.import_units(f.read(), f.name, request.user, request=request)
+            result = services.import_units(f.read(), f.name, actor=Actor.from_request(request))
         except InputError as exc:
             problems = exc.problems
         else:
@@ -213,7 +215,8 @@ def reorganise(request):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.reorganise(d["closed"], d["successors"], d["on"], request.user, d["note"], request=request)
+                services.reorganise(d["closed"], d["successors"], d["on"], actor=Actor.from_request(request),
+                                   note=d["note"])
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:

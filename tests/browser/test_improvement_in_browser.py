@@ -24,7 +24,7 @@ def region_with_data(transactional_db):
     from lagesbild.measurements import services
     from lagesbild.measurements.models import Target
     from lagesbild.org.models import OrgUnit
-    from lagesbild.org.reference import ensure_reference_data
+    from lagesbild.catalogue.reference import ensure_reference_data
     from tests.conftest import _user
 
     ensure_reference_data()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from lagesbild.core.actor import Actor
 from tests.browser.conftest import login, shot
 from tests.conftest import PASSWORD
 from tests.org.conftest import SAMPLE
@@ -12,15 +13,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def admin_with_units(transactional_db):
-    from lagesbild.org.reference import ensure_reference_data
+    from lagesbild.catalogue.reference import ensure_reference_data
     from lagesbild.org.services import import_units
     from tests.conftest import _user
 
     ensure_reference_data()
     admin = _user("kalmar-admin", "08", "admin")
-    import_units(SAMPLE.read_bytes(), SAMPLE.name, admin)
+    import_units(SAMPLE.read_bytes(), SAMPLE.name, actor=Actor.cli(admin))
     skane = _user("skane-admin", "12", "admin")
-    import_units(b"code;name;kind;parent_code;valid_from;valid_to\n12-SUS;Sus;forvaltning;12;;\n", "s.csv", skane)
+    import_units(b"code;name;kind;parent_code;valid_from;valid_to\n12-SUS;Sus;forvaltning;12;;\n", "s.csv", actor=Actor.cli(skane))
     return admin
 
 

@@ -13,7 +13,7 @@ NB = "\u00a0"
 
 @pytest.fixture
 def reference_data(transactional_db):
-    from lagesbild.org.reference import ensure_reference_data
+    from lagesbild.catalogue.reference import ensure_reference_data
 
     ensure_reference_data()
 

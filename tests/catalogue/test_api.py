@@ -118,3 +118,16 @@ def test_schema_documents_the_measures(national_reader):
     assert {"focus_area", "type"} <= params
     assert "version" in {p["name"] for p in schema["paths"]["/api/v1/measures/{code}/"]["get"]["parameters"]}
     assert "delete" not in schema["paths"]["/api/v1/measures/{code}/"]
+
+
+@pytest.mark.parametrize("url, field", [
+    ("/api/v1/measures/?focus_area=9", "focus_area"),
+    ("/api/v1/measures/?type=okand", "type"),
+    ("/api/v1/measures/vri/?version=abc", "version"),
+    ("/api/v1/measures/vri/?version=99999999999999999999", "version"),
+    ("/api/v1/measures/vri/?version=0", "version"),
+])
+def test_bad_query_parameters_are_a_400_with_a_message(national_reader, url, field):
+    r = client_for(national_reader).get(url)
+    assert r.status_code == 400
+    assert field in r.json()

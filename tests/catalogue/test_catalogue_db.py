@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from lagesbild.core.actor import Actor
 from lagesbild.catalogue import io, services
 from lagesbild.catalogue.models import Measure
 from lagesbild.ingest.errors import InputError
@@ -87,16 +88,16 @@ measures:
 
 
 def test_import_is_an_idempotent_upsert(national_user):
-    first = services.import_measures(NEW.encode(), "nya.yaml", national_user)
+    first = services.import_measures(NEW.encode(), "nya.yaml", actor=Actor.cli(national_user))
     assert first.outcome == Import.Outcome.OK
     assert (first.result.created, first.result.updated) == ([("fall-med-skada", 1), ("vri", 2)], [])
     assert Measure.objects.count() == 16 and Measure.objects.filter(code="vri").count() == 2
     before = snapshot()
-    again = services.import_measures(NEW.encode(), "nya.yaml", national_user)
+    again = services.import_measures(NEW.encode(), "nya.yaml", actor=Actor.cli(national_user))
     assert again.outcome == Import.Outcome.UNCHANGED and len(again.result.unchanged) == 2
     assert snapshot() == before
     changed = services.import_measures(NEW.replace("Antal fall med skada.", "Fall med skada.").encode(), "nya.yaml",
-                                       national_user)
+                                       actor=Actor.cli(national_user))
     assert changed.result.updated == [("fall-med-skada", 1)]
     assert Measure.objects.get(code="fall-med-skada").numerator_definition == "Fall med skada."
     records = list(Import.objects.filter(kind="measures").order_by("id").values_list("outcome", "rows", "uploaded_by"))
@@ -106,7 +107,7 @@ def test_import_is_an_idempotent_upsert(national_user):
 
 def test_exported_catalogue_imports_as_unchanged(national_user):
     data = io.dump_csv(Measure.objects.select_related("focus_area", "foundation").order_by("code"))
-    result = services.import_measures(data, "matt-katalog.csv", national_user)
+    result = services.import_measures(data, "matt-katalog.csv", actor=Actor.cli(national_user))
     assert result.outcome == Import.Outcome.UNCHANGED and len(result.result.unchanged) == 14
 
 
@@ -129,7 +130,7 @@ def test_refused_import_changes_nothing_and_is_recorded(name, national_user):
     before = snapshot()
     file_name = "dålig.csv" if name.startswith("csv") else "dålig.yaml"
     with pytest.raises(InputError) as exc:
-        services.import_measures(BAD[name].encode(), file_name, national_user)
+        services.import_measures(BAD[name].encode(), file_name, actor=Actor.cli(national_user))
     assert all(p.file == file_name for p in exc.value.problems)
     assert snapshot() == before
     record = Import.objects.get(kind="measures")
@@ -141,7 +142,7 @@ def test_refused_import_changes_nothing_and_is_recorded(name, national_user):
 def test_a_bad_row_refuses_the_good_rows_too(national_user):
     text = NEW.replace("unit: percent", "unit: procentenheter")
     with pytest.raises(InputError) as exc:
-        services.import_measures(text.encode(), "k.yaml", national_user)
+        services.import_measures(text.encode(), "k.yaml", actor=Actor.cli(national_user))
     (p,) = exc.value.problems
     assert (p.row, p.column, p.value) == (16, "measures[1] (vri).unit", "procentenheter")
     assert not Measure.objects.filter(code="fall-med-skada").exists()
@@ -149,7 +150,7 @@ def test_a_bad_row_refuses_the_good_rows_too(national_user):
 
 def test_reader_may_not_import(national_reader):
     with pytest.raises(PermissionDenied):
-        services.import_measures(NEW.encode(), "nya.yaml", national_reader)
+        services.import_measures(NEW.encode(), "nya.yaml", actor=Actor.cli(national_reader))
     assert Measure.objects.count() == 14 and not Import.objects.filter(kind="measures").exists()
 
 
@@ -161,10 +162,10 @@ def test_unit_of_a_version_with_data_cannot_change(national_user):
                                granularity="tertial", numerator=3, denominator=50)
     data = io.dump_yaml([io.spec_from_measure(vri)]).replace("unit: percent", "unit: per_1000")
     with pytest.raises(InputError) as exc:
-        services.import_measures(data.encode(), "vri.yaml", national_user)
+        services.import_measures(data.encode(), "vri.yaml", actor=Actor.cli(national_user))
     (p,) = exc.value.problems
     assert (p.column, p.value) == ("unit", "per_1000") and "ny version" in p.message
     assert Measure.objects.get(code="vri").unit == "percent"
     # A new version may use another unit.
-    services.import_measures(data.replace("version: 1", "version: 2").encode(), "vri.yaml", national_user)
+    services.import_measures(data.replace("version: 1", "version: 2").encode(), "vri.yaml", actor=Actor.cli(national_user))
     assert Measure.objects.get(code="vri", version=2).unit == "per_1000"

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from lagesbild.catalogue import io
+from lagesbild.core.actor import Actor
 from lagesbild.catalogue.models import Measure
 from lagesbild.ingest.models import Import
 
@@ -94,7 +95,7 @@ def test_detail_of_versions(client, national_user):
     vri = Measure.objects.get(code="vri")
     v2 = io.dump_yaml([io.spec_from_measure(vri)]).replace("version: 1", "version: 2\n    comparable_with: [1]")
     services.import_measures(v2.replace("Vårdrelaterade infektioner (VRI)", "VRI enligt ECDC").encode(), "v2.yaml",
-                             national_user)
+                             actor=Actor.cli(national_user))
     client.force_login(national_user)
     latest = text(client.get(reverse("catalogue:detail", args=["vri"])))
     assert "<h1>VRI enligt ECDC</h1>" in latest and "Resultaten kan jämföras med version 1." in latest

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def refdata(transactional_db):
-    from lagesbild.org.reference import ensure_reference_data
+    from lagesbild.catalogue.reference import ensure_reference_data
 
     ensure_reference_data()
 

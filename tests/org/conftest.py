@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from lagesbild.core.actor import Actor
 from tests.conftest import _user
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -32,7 +33,7 @@ def kalmar_units(kalmar_admin, sample_bytes):
     """The sample file imported by the Kalmar administrator."""
     from lagesbild.org.services import import_units
 
-    return import_units(sample_bytes, SAMPLE.name, kalmar_admin)
+    return import_units(sample_bytes, SAMPLE.name, actor=Actor.cli(kalmar_admin))
 
 
 @pytest.fixture
@@ -44,4 +45,4 @@ def skane_units(skane_admin):
         "12-SUS;Område Skånes universitetssjukhus;förvaltning;12;2015-01-01;\n"
         "12-SUS-MED;Medicinkliniken Lund;verksamhet;12-SUS;2015-01-01;\n"
     ).encode("utf-8")
-    return import_units(data, "skane.csv", skane_admin)
+    return import_units(data, "skane.csv", actor=Actor.cli(skane_admin))

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 
+from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
 from lagesbild.ingest.models import Import
 from lagesbild.org.models import AuditEvent, OrgUnit, Succession
@@ -25,7 +26,7 @@ def snapshot():
 
 
 def test_sample_file_creates_the_tree(kalmar_admin, sample_bytes):
-    result = import_units(sample_bytes, SAMPLE.name, kalmar_admin)
+    result = import_units(sample_bytes, SAMPLE.name, actor=Actor.cli(kalmar_admin))
     assert result.outcome == "ok" and len(result.created) == 13 and result.rows == 13
     unit = OrgUnit.objects.get(code="08-SOM-MED-HJ")  # first in the file, before its parents
     assert unit.path == "SE/08/08-SOM/08-SOM-MED/08-SOM-MED-HJ/" and unit.depth == 4
@@ -51,7 +52,7 @@ def test_sample_file_creates_the_tree(kalmar_admin, sample_bytes):
 
 def test_reimport_changes_nothing(kalmar_units, kalmar_admin, sample_bytes):
     before = snapshot()
-    result = import_units(sample_bytes, SAMPLE.name, kalmar_admin)
+    result = import_units(sample_bytes, SAMPLE.name, actor=Actor.cli(kalmar_admin))
     assert result.outcome == "unchanged" and result.unchanged == 13 and not result.created and not result.updated
     assert snapshot() == before and Succession.objects.count() == 1
     assert list(Import.objects.filter(kind=KIND_IMPORT).values_list("outcome", flat=True)) == ["unchanged", "ok"]
@@ -70,14 +71,14 @@ def test_the_same_units_as_xlsx_with_excel_dates_are_unchanged(kalmar_units, kal
         ws.append([date.fromisoformat(c) if c[:2] == "20" else (c or None) for c in cells])
     buf = io.BytesIO()
     wb.save(buf)
-    result = import_units(buf.getvalue(), "kalmar.xlsx", kalmar_admin)
+    result = import_units(buf.getvalue(), "kalmar.xlsx", actor=Actor.cli(kalmar_admin))
     assert result.outcome == "unchanged", result.as_dict()
 
 
 def test_update_changes_only_what_differs(kalmar_units, kalmar_admin):
     data = (HEADER + "08-SOM-KIR;Kirurgi och ortopedi;verksamhet;08-SOM;2015-01-01;\n"
             "08-SOM-KIR-AKA;Akutkirurgisk avdelning Kalmar;enhet;08-SOM-KIR;2015-01-01;\n").encode()
-    result = import_units(data, "andring.csv", kalmar_admin)
+    result = import_units(data, "andring.csv", actor=Actor.cli(kalmar_admin))
     assert (result.outcome, result.updated, result.unchanged) == ("ok", ["08-SOM-KIR"], 1)
     assert OrgUnit.objects.get(code="08-SOM-KIR").name == "Kirurgi och ortopedi"
     assert OrgUnit.objects.get(code="08-SOM-KIR-AKA").source_import == kalmar_units.record
@@ -86,14 +87,14 @@ def test_update_changes_only_what_differs(kalmar_units, kalmar_admin):
 def test_swedish_column_names_and_comma_separated_utf8(kalmar_admin):
     data = ("Kod,Namn,Typ,Överordnad,Giltig från,Giltig till\n"
             "08-X,Öron-näsa-hals,Verksamhet,08,,\n").encode("utf-8-sig")
-    import_units(data, "x.csv", kalmar_admin)
+    import_units(data, "x.csv", actor=Actor.cli(kalmar_admin))
     assert OrgUnit.objects.get(code="08-X").name == "Öron-näsa-hals"
 
 
 def _refused(data: bytes, user, name="fel.csv"):
     before = snapshot()
     with pytest.raises(InputError) as exc:
-        import_units(data, name, user)
+        import_units(data, name, actor=Actor.cli(user))
     assert snapshot() == before, "a refused import must leave the database untouched"
     failed = Import.objects.filter(kind=KIND_IMPORT, outcome="failed").latest("id")
     assert failed.problems == [p.as_dict() for p in exc.value.problems]
@@ -205,7 +206,7 @@ def test_reserved_codes_are_refused(kalmar_admin):
 
 def test_moving_a_unit_moves_its_subtree(kalmar_units, kalmar_admin):
     data = (HEADER + "08-SOM-MED;Medicinkliniken;verksamhet;08-PSY;2015-01-01;\n").encode()
-    result = import_units(data, "flytt.csv", kalmar_admin)
+    result = import_units(data, "flytt.csv", actor=Actor.cli(kalmar_admin))
     assert result.moved == ["08-SOM-MED"] and result.updated == ["08-SOM-MED"]
     med = OrgUnit.objects.get(code="08-SOM-MED")
     assert (med.parent.code, med.path, med.depth) == ("08-PSY", "SE/08/08-PSY/08-SOM-MED/", 3)
@@ -221,7 +222,7 @@ def test_moving_a_unit_moves_its_subtree(kalmar_units, kalmar_admin):
 def test_move_and_child_update_in_one_file_in_any_order(kalmar_units, kalmar_admin):
     data = (HEADER + "08-SOM-MED-HJ;Hjärtavdelning;enhet;08-SOM-MED;2015-01-01;\n"
             "08-SOM-MED;Medicinkliniken;verksamhet;08-PRIM;2015-01-01;\n").encode()
-    import_units(data, "flytt.csv", kalmar_admin)
+    import_units(data, "flytt.csv", actor=Actor.cli(kalmar_admin))
     hj = OrgUnit.objects.get(code="08-SOM-MED-HJ")
     assert (hj.name, hj.path) == ("Hjärtavdelning", "SE/08/08-PRIM/08-SOM-MED/08-SOM-MED-HJ/")
 
@@ -229,7 +230,7 @@ def test_move_and_child_update_in_one_file_in_any_order(kalmar_units, kalmar_adm
 def test_move_unit_refuses_to_move_under_itself(kalmar_units):
     som, hj = OrgUnit.objects.get(code="08-SOM"), OrgUnit.objects.get(code="08-SOM-MED-HJ")
     with pytest.raises(ValidationError):
-        move_unit(som, hj)
+        move_unit(som, hj, actor=Actor.system())
     assert OrgUnit.objects.get(code="08-SOM").path == "SE/08/08-SOM/"
 
 
@@ -237,5 +238,5 @@ def test_move_unit_needs_admin_on_both_places(kalmar_units, skane_units, kalmar_
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        move_unit(OrgUnit.objects.get(code="08-SOM"), OrgUnit.objects.get(code="12-SUS"), user=kalmar_admin)
+        move_unit(OrgUnit.objects.get(code="08-SOM"), OrgUnit.objects.get(code="12-SUS"), actor=Actor.cli(kalmar_admin))
     assert OrgUnit.objects.get(code="08-SOM").path == "SE/08/08-SOM/"

@@ -112,3 +112,21 @@ def test_schema_documents_the_endpoints(national_user):
     assert {"200", "400", "403"} <= set(post["responses"])
     params = {p["name"] for p in schema["paths"]["/api/v1/org-units/"]["get"]["parameters"]}
     assert {"parent", "q", "kind"} <= params
+
+
+def test_the_nations_parent_is_null_and_the_schema_says_so(national_user):
+    r = api_for(national_user).get(URL, {"kind": "nation"})
+    assert [(u["code"], u["parent"]) for u in r.json()["results"]] == [("SE", None)]
+    schema = yaml.safe_load(api_for(national_user).get("/api/schema/").content)
+    assert schema["components"]["schemas"]["OrgUnit"]["properties"]["parent"]["nullable"] is True
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"kind": "planet"}, "kind"),
+    ({"q": "x" * 101}, "q"),
+    ({"parent": "x" * 65}, "parent"),
+])
+def test_bad_query_parameters_are_a_400_with_a_message(national_user, params, field):
+    r = api_for(national_user).get(URL, params)
+    assert r.status_code == 400
+    assert field in r.json()

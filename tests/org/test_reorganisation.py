@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from lagesbild.core.actor import Actor
 from lagesbild.org import selectors
 from lagesbild.org.models import AuditEvent, Membership, OrgUnit, Succession
 from lagesbild.org.services import import_units, refresh_current_paths, reorganise, update_unit
@@ -17,7 +18,7 @@ def u(code: str) -> OrgUnit:
 
 
 def test_reorganise_closes_and_maps_onto_the_successor(kalmar_units, kalmar_admin):
-    made = reorganise([u("08-SOM-KIR")], [u("08-SOM-MED")], date(2025, 1, 1), kalmar_admin, "Sammanslagning")
+    made = reorganise([u("08-SOM-KIR")], [u("08-SOM-MED")], date(2025, 1, 1), actor=Actor.cli(kalmar_admin), note="Sammanslagning")
     kir = u("08-SOM-KIR")
     assert kir.valid_to == date(2024, 12, 31)
     assert [(s.predecessor.code, s.successor.code, s.date, s.note) for s in made] == [
@@ -31,16 +32,16 @@ def test_reorganise_closes_and_maps_onto_the_successor(kalmar_units, kalmar_admi
 
 
 def test_successors_are_followed_transitively(kalmar_units, kalmar_admin):
-    reorganise([u("08-PRIM-HC-NYB")], [u("08-PRIM-HC-OSK")], date(2024, 1, 1), kalmar_admin)
+    reorganise([u("08-PRIM-HC-NYB")], [u("08-PRIM-HC-OSK")], date(2024, 1, 1), actor=Actor.cli(kalmar_admin))
     assert u("08-PRIM-HC-NYB").current_path == u("08-PRIM-HC-OSK").path
-    reorganise([u("08-PRIM-HC-OSK")], [u("08-PSY-VUX-HDV")], date(2025, 1, 1), kalmar_admin)
+    reorganise([u("08-PRIM-HC-OSK")], [u("08-PSY-VUX-HDV")], date(2025, 1, 1), actor=Actor.cli(kalmar_admin))
     target = u("08-PSY-VUX-HDV").path
     assert u("08-PRIM-HC-NYB").current_path == target  # A→B→C: A lands in C
     assert u("08-PRIM-HC-OSK").current_path == target
 
 
 def test_split_maps_onto_the_first_successor_and_records_both(kalmar_units, kalmar_admin):
-    reorganise([u("08-PSY-VUX")], [u("08-SOM-MED"), u("08-PRIM")], date(2025, 1, 1), kalmar_admin)
+    reorganise([u("08-PSY-VUX")], [u("08-SOM-MED"), u("08-PRIM")], date(2025, 1, 1), actor=Actor.cli(kalmar_admin))
     assert list(Succession.objects.filter(predecessor=u("08-PSY-VUX")).values_list("successor__code", flat=True)) == [
         "08-SOM-MED", "08-PRIM"
     ]
@@ -48,16 +49,16 @@ def test_split_maps_onto_the_first_successor_and_records_both(kalmar_units, kalm
 
 
 def test_closed_children_of_a_closed_unit_follow_it(kalmar_units, kalmar_admin):
-    update_unit(u("08-PSY-VUX-HDV"), user=kalmar_admin, valid_to=date(2024, 12, 31))
-    reorganise([u("08-PSY-VUX")], [u("08-SOM-MED")], date(2025, 1, 1), kalmar_admin)
+    update_unit(u("08-PSY-VUX-HDV"), actor=Actor.cli(kalmar_admin), valid_to=date(2024, 12, 31))
+    reorganise([u("08-PSY-VUX")], [u("08-SOM-MED")], date(2025, 1, 1), actor=Actor.cli(kalmar_admin))
     assert u("08-PSY-VUX-HDV").current_path == u("08-SOM-MED").path
     # Reopening the ward puts its history back in its own place.
-    update_unit(u("08-PSY-VUX-HDV"), user=kalmar_admin, valid_to=None)
+    update_unit(u("08-PSY-VUX-HDV"), actor=Actor.cli(kalmar_admin), valid_to=None)
     assert u("08-PSY-VUX-HDV").current_path == u("08-PSY-VUX-HDV").path
 
 
 def test_refresh_is_idempotent(kalmar_units, kalmar_admin):
-    reorganise([u("08-SOM-KIR")], [u("08-SOM-MED")], date(2025, 1, 1), kalmar_admin)
+    reorganise([u("08-SOM-KIR")], [u("08-SOM-MED")], date(2025, 1, 1), actor=Actor.cli(kalmar_admin))
     assert refresh_current_paths() == 0
 
 
@@ -75,32 +76,32 @@ def test_invalid_reorganisations_change_nothing(closed, successors, on, words, k
     before = list(OrgUnit.objects.values_list("code", "valid_to", "current_path"))
     n = Succession.objects.count()
     with pytest.raises(ValidationError) as exc:
-        reorganise([u(c) for c in closed], [u(c) for c in successors], on, kalmar_admin)
+        reorganise([u(c) for c in closed], [u(c) for c in successors], on, actor=Actor.cli(kalmar_admin))
     assert any(words in m for m in exc.value.messages), exc.value.messages
     assert list(OrgUnit.objects.values_list("code", "valid_to", "current_path")) == before
     assert Succession.objects.count() == n
 
 
 def test_a_succession_cycle_is_refused(kalmar_units, kalmar_admin):
-    reorganise([u("08-PRIM-HC-NYB")], [u("08-PRIM-HC-OSK")], date(2024, 1, 1), kalmar_admin)
+    reorganise([u("08-PRIM-HC-NYB")], [u("08-PRIM-HC-OSK")], date(2024, 1, 1), actor=Actor.cli(kalmar_admin))
     # Reopen NYB by hand and try to make OSK's successor NYB: NYB → OSK → NYB.
     OrgUnit.objects.filter(code="08-PRIM-HC-NYB").update(valid_to=None)
     with pytest.raises(ValidationError, match="efterträder redan"):
-        reorganise([u("08-PRIM-HC-OSK")], [u("08-PRIM-HC-NYB")], date(2025, 1, 1), kalmar_admin)
+        reorganise([u("08-PRIM-HC-OSK")], [u("08-PRIM-HC-NYB")], date(2025, 1, 1), actor=Actor.cli(kalmar_admin))
 
 
 def test_only_administrators_of_the_units_may_reorganise(kalmar_units, skane_units, kalmar_admin, kalmar_user):
     with pytest.raises(PermissionDenied):
-        reorganise([u("12-SUS-MED")], [u("08-SOM-MED")], date(2025, 1, 1), kalmar_admin)
+        reorganise([u("12-SUS-MED")], [u("08-SOM-MED")], date(2025, 1, 1), actor=Actor.cli(kalmar_admin))
     with pytest.raises(PermissionDenied):
-        reorganise([u("08-SOM-KIR")], [u("08-SOM-MED")], date(2025, 1, 1), kalmar_user)  # a strategist
+        reorganise([u("08-SOM-KIR")], [u("08-SOM-MED")], date(2025, 1, 1), actor=Actor.cli(kalmar_user))  # a strategist
     assert u("08-SOM-KIR").valid_to is None and u("12-SUS-MED").valid_to is None
 
 
 def test_csv_successors_are_transitive(kalmar_units, kalmar_admin):
     data = ("code;name;kind;parent_code;valid_from;valid_to;successor_code\n"
             "08-SOM-MED-12;Medicinavdelning Västervik;enhet;08-SOM-MED;2024-01-01;2025-06-30;08-SOM-MED-HJ\n").encode()
-    result = import_units(data, "omorg.csv", kalmar_admin)
+    result = import_units(data, "omorg.csv", actor=Actor.cli(kalmar_admin))
     assert result.successions == 1 and result.updated == ["08-SOM-MED-12"]
     hj = u("08-SOM-MED-HJ").path
     assert u("08-SOM-MED-11").current_path == hj and u("08-SOM-MED-12").current_path == hj
@@ -112,7 +113,7 @@ def codes(qs):
 
 
 def test_subtree_as_it_was_and_as_of_today(kalmar_units, kalmar_admin):
-    reorganise([u("08-SOM-KIR")], [u("08-PSY-VUX")], date(2025, 1, 1), kalmar_admin)
+    reorganise([u("08-SOM-KIR")], [u("08-PSY-VUX")], date(2025, 1, 1), actor=Actor.cli(kalmar_admin))
     som, psy = u("08-SOM"), u("08-PSY")
     # As it was: the closed clinic still counts under its old förvaltning.
     assert "08-SOM-KIR" in codes(OrgUnit.objects.filter(selectors.subtree_q(som, False, field="")))

@@ -203,3 +203,14 @@ def test_tree_as_of_a_date(client, kalmar_admin, kalmar_units):
     client.force_login(kalmar_admin)
     page = text(client.get(reverse("org:unit", args=["08-SOM-MED"]) + "?per=2023-06-01"))
     assert "Avdelning 11 Västervik" in page and "Medicinavdelning Västervik</a>" not in page
+
+
+def test_reorganisation_form_bounds_its_code_lists(client, kalmar_admin, kalmar_units):
+    client.force_login(kalmar_admin)
+    r = client.post(reverse("org:reorganise"), {"closed": "08-X " * 1000, "successors": "08-SOM-MED",
+                                                "on": "2025-01-01"})
+    assert r.status_code == 422
+    page = r.content.decode()
+    assert page.count('maxlength="2000"') == 2
+    errors = re.findall(r'<p class="error">([^<]*)</p>', page)
+    assert len(errors) == 1 and "2000" in errors[0] and "08-X" not in errors[0]

@@ -129,7 +129,7 @@ def test_data_import_and_catalogue_export_through_the_cli(tmp_path, live_server)
     from django.contrib.auth import get_user_model
 
     from lagesbild.org.models import Membership, OrgUnit
-    from lagesbild.org.reference import ensure_reference_data
+    from lagesbild.catalogue.reference import ensure_reference_data
 
     db = settings.DATABASES["default"]
     ensure_reference_data()

@@ -8,8 +8,7 @@ pytestmark = pytest.mark.django_db
 
 # Concrete arguments for each named parameter, per URL pattern prefix.
 ARGS = {"key": "sos-2025", "indicator": "UI1", "code": "08", "format": ".json", "pk": "1"}
-PUBLIC = {"konto/login/", "konto/password_reset/", "konto/password_reset/done/", "konto/reset/done/",
-          "konto/logout/", "konto/reset/<uidb64>/<token>/",
+PUBLIC = {"konto/login/", "konto/logout/",
           "api/schema/"}  # the OpenAPI schema documents the API and holds no data
 
 
@@ -73,7 +72,7 @@ def test_region_user_sees_no_other_region_rows_anywhere(client, kalmar_user, dem
     client.force_login(kalmar_user)
     other = ["Region Stockholm", "Region Skåne", "Region Gotland", "Västra Götalandsregionen"]
     for route in ROUTES:
-        url = concrete(route).replace("/region/08/", "/region/08/")
+        url = concrete(route)
         r = client.get(url)
         body = r.content.decode("utf-8", "replace")
         for name in other:

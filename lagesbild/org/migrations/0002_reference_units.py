@@ -2,15 +2,33 @@
 
 Municipalities lie directly under the nation (they are principals of their own, not part of
 the region's organisation); county_code places them geographically.
+
+Frozen: the migration reads the reference files itself and imports no application code, so
+refactoring the application never breaks migrating a new database.
 """
+
+import csv
+from pathlib import Path
 
 from django.db import migrations
 
-from lagesbild.org.reference import load_units
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _rows(name):
+    with open(DATA / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
 def load(apps, schema_editor):
-    load_units(apps.get_model("org", "OrgUnit"))
+    OrgUnit = apps.get_model("org", "OrgUnit")
+    nation = OrgUnit.objects.create(code="SE", name="Sverige", kind="nation", parent=None, path="SE/", depth=0)
+    OrgUnit.objects.bulk_create(
+        [OrgUnit(code=r["code"], name=r["name"], kind="region", parent=nation, path=f"SE/{r['code']}/", depth=1,
+                 county_code=r["code"]) for r in _rows("regioner.csv")]
+        + [OrgUnit(code=r["code"], name=r["name"], kind="kommun", parent=nation, path=f"SE/{r['code']}/", depth=1,
+                   county_code=r["county_code"]) for r in _rows("kommuner.csv")]
+    )
 
 
 def unload(apps, schema_editor):

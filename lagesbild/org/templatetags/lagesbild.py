@@ -11,8 +11,3 @@ def sv_number(value, decimals=0):
     if value in (None, ""):
         return fmt.DASH
     return fmt.number(value, int(decimals))
-
-
-@register.filter
-def sv_percent(value, decimals=1):
-    return fmt.percent(value, int(decimals))
