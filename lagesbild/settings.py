@@ -195,6 +195,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Patientsäkerhetsindikatorer: enkäter, utvecklingsindikatorer och organisation.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lagesbild.api.schema.document_errors"],
 }
 
 # Public exports can suppress small numbers; 0 switches suppression off.

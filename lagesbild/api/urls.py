@@ -1,6 +1,8 @@
 from importlib import import_module
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -15,4 +17,6 @@ for app in ("org", "catalogue", "measurements", "improvement"):
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Any other path under /api/ (e.g. /api/v1/action-plans/abc/) is the API's own JSON 404.
+    re_path(r"", csrf_exempt(lambda request, *args, **kwargs: JsonResponse({"detail": "Finns inte."}, status=404))),
 ]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from lagesbild.ingest.errors import InputError
+from lagesbild.org.api_support import query_params
 from lagesbild.org.permissions import CATALOGUE_ROLES, ScopedWrite
 
 from . import io, selectors, services
@@ -129,19 +129,26 @@ def _validation_error(exc: InputError) -> ValidationError:
     return ValidationError(errors)
 
 
-FOCUS_AREA = OpenApiParameter(
-    "focus_area", OpenApiTypes.STR, description="Fokusområde 1–5, eller 'ingen' för mått utanför fokusområdena."
-)
-TYPE = OpenApiParameter("type", OpenApiTypes.STR, enum=[c for c, _ in Measure.Type.choices], description="Måttets typ.")
-VERSION = OpenApiParameter("version", OpenApiTypes.INT, description="En viss version; utan parametern den senaste.")
+class MeasureFilter(serializers.Serializer):
+    focus_area = serializers.ChoiceField(
+        ["1", "2", "3", "4", "5", selectors.NO_FOCUS_AREA, "none"], required=False,
+        help_text="Fokusområde 1–5, eller 'ingen' för mått utanför fokusområdena.",
+    )
+    type = serializers.ChoiceField(Measure.Type.values, required=False, help_text="Måttets typ.")
+
+
+class VersionFilter(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
+                                       help_text="En viss version; utan parametern den senaste.")
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Måtten i katalogen (senaste versionen av varje)", parameters=[FOCUS_AREA, TYPE]),
-    retrieve=extend_schema(summary="Ett mått (senaste versionen, eller ?version=)", parameters=[VERSION]),
+    list=extend_schema(summary="Måtten i katalogen (senaste versionen av varje)", parameters=[MeasureFilter]),
+    retrieve=extend_schema(summary="Ett mått (senaste versionen, eller ?version=)", parameters=[VersionFilter]),
     create=extend_schema(summary="Lägg till ett mått eller en ny version (administratör eller strateg)"),
-    update=extend_schema(summary="Ersätt en version av ett mått (administratör eller strateg)", parameters=[VERSION]),
-    partial_update=extend_schema(summary="Ändra fält i en version av ett mått", parameters=[VERSION]),
+    update=extend_schema(summary="Ersätt en version av ett mått (administratör eller strateg)",
+                         parameters=[VersionFilter]),
+    partial_update=extend_schema(summary="Ändra fält i en version av ett mått", parameters=[VersionFilter]),
 )
 class MeasureViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
@@ -161,23 +168,16 @@ class MeasureViewSet(
         return None  # national reference data
 
     def get_queryset(self):
-        params = self.request.query_params
-        focus_area = params.get("focus_area") or None
-        if focus_area in ("none", selectors.NO_FOCUS_AREA):
+        params = query_params(MeasureFilter, self.request)
+        focus_area = params.get("focus_area")
+        if focus_area == "none":
             focus_area = selectors.NO_FOCUS_AREA
-        elif focus_area is not None and focus_area not in {"1", "2", "3", "4", "5"}:
-            raise ValidationError({"focus_area": ["Ska vara 1–5 eller 'ingen'."]})
-        measure_type = params.get("type") or None
-        if measure_type is not None and measure_type not in Measure.Type.values:
-            raise ValidationError({"type": [f"Ska vara en av {', '.join(Measure.Type.values)}."]})
-        return selectors.latest_measures(focus_area, measure_type)
+        return selectors.latest_measures(focus_area, params.get("type"))
 
     def get_object(self) -> Measure:
-        version = self.request.query_params.get("version")
-        if version is not None and not version.isdigit():
-            raise ValidationError({"version": ["Ska vara ett heltal."]})
+        version = query_params(VersionFilter, self.request).get("version")
         try:
-            measure = selectors.measure(self.kwargs["code"], int(version) if version else None)
+            measure = selectors.measure(self.kwargs["code"], version)
         except Measure.DoesNotExist:
             raise Http404("Måttet finns inte.") from None
         self.check_object_permissions(self.request, measure)

@@ -10,33 +10,61 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from lagesbild.calc.periods import Period
 from lagesbild.org import scope
+from lagesbild.org.api_support import PeriodField, id_filter, query_params
 from lagesbild.org.models import OrgUnit
 from lagesbild.org.permissions import IMPROVEMENT_ROLES, PLAN_ROLES, ScopedWrite
 
 from . import selectors
+from .models import Action
 from .serializers import (
     ActionPlanSerializer, ActionSerializer, AnalysisSerializer, EffectiveActivitySerializer, FollowUpSerializer,
     PlanActivitySerializer,
 )
 
 TAG = ["förbättringsarbete"]
-UNIT = OpenApiParameter("unit", OpenApiTypes.STR, description="Enhetskod: bara enheten och enheterna under den.")
 
 
-def _crud_schema(noun: str, extra: list | None = None):
-    params = [UNIT, *(extra or [])]
+class _Filter(serializers.Serializer):
+    """The query parameters of every list here: ``unit`` narrows to a subtree."""
+
+    unit = serializers.CharField(required=False, max_length=80,
+                                 help_text="Enhetskod: bara enheten och enheterna under den.")
+
+
+class AnalysisFilter(_Filter):
+    measure = serializers.CharField(required=False, max_length=80, help_text="Måttets kod.")
+    period = PeriodField(required=False)
+
+
+class ActionFilter(_Filter):
+    status = serializers.ChoiceField(Action.Status.values, required=False)
+    overdue = serializers.BooleanField(required=False, help_text="Bara försenade (ej klara, datum passerat).")
+    analysis = id_filter("Analysens id.")
+
+
+class FollowUpFilter(_Filter):
+    action = id_filter("Åtgärdens id.")
+
+
+class ActionPlanFilter(_Filter):
+    year = serializers.IntegerField(required=False, min_value=1, max_value=9999, help_text="Planer som gäller året.")
+
+
+class PlanActivityFilter(_Filter):
+    plan = id_filter("Planens id.")
+
+
+def _crud_schema(noun: str, filters: type[_Filter]):
     return extend_schema_view(
-        list=extend_schema(summary=f"Lista {noun} i din behörighet", parameters=params, tags=TAG),
+        list=extend_schema(summary=f"Lista {noun} i din behörighet", parameters=[filters], tags=TAG),
         retrieve=extend_schema(summary=f"Hämta en av {noun}", tags=TAG),
         create=extend_schema(summary=f"Skapa (kräver roll på enheten): {noun}", tags=TAG),
         update=extend_schema(summary=f"Ändra (kräver roll på enheten): {noun}", tags=TAG),
@@ -60,6 +88,17 @@ class _ScopedViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     permission_classes = [_Permission]
     unit_field = "org_unit"
+    lookup_value_regex = r"\d+"
+    filter_class: type[_Filter] = _Filter
+
+    @property
+    def filters(self) -> dict:
+        """The list's validated query parameters (400 otherwise); other actions take none."""
+        if self.action != "list":
+            return {}
+        if not hasattr(self, "_filters"):
+            self._filters = query_params(self.filter_class, self.request)
+        return self._filters
 
     def unit_of(self, obj) -> OrgUnit:
         node = obj
@@ -72,8 +111,8 @@ class _ScopedViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         qs = self.base_queryset()
-        code = self.request.query_params.get("unit")
-        if code and self.action == "list":
+        code = self.filters.get("unit")
+        if code:
             unit = OrgUnit.objects.filter(code=code).first()
             if unit is None or not scope.can_see(self.request.user, unit):
                 raise NotFound("Enheten finns inte i din behörighet.")
@@ -81,20 +120,7 @@ class _ScopedViewSet(viewsets.ModelViewSet):
         return qs
 
 
-def _period_param(request):
-    key = request.query_params.get("period")
-    if not key:
-        return None
-    try:
-        return Period.parse(key)
-    except ValueError as exc:
-        raise ValidationError({"period": str(exc)}) from None
-
-
-@_crud_schema("analyser", [
-    OpenApiParameter("measure", OpenApiTypes.STR, description="Måttets kod."),
-    OpenApiParameter("period", OpenApiTypes.STR, description="Period: 2025-03, 2025-Q1, 2025-T1 eller 2025."),
-])
+@_crud_schema("analyser", AnalysisFilter)
 class AnalysisViewSet(_ScopedViewSet):
     """Analyses of a measure's result for a unit and period (one per measure × unit × period).
 
@@ -103,45 +129,41 @@ class AnalysisViewSet(_ScopedViewSet):
 
     serializer_class = AnalysisSerializer
     write_roles = IMPROVEMENT_ROLES
+    filter_class = AnalysisFilter
 
     def base_queryset(self):
         qs = selectors.analyses_for(self.request.user).select_related("created_by").order_by("-period_start", "id")
-        if self.action == "list":
-            if self.request.query_params.get("measure"):
-                qs = qs.filter(measure__code=self.request.query_params["measure"])
-            period = _period_param(self.request)
-            if period is not None:
-                qs = qs.filter(period_start=period.start, granularity=period.granularity)
+        if self.filters.get("measure"):
+            qs = qs.filter(measure__code=self.filters["measure"])
+        period = self.filters.get("period")
+        if period is not None:
+            qs = qs.filter(period_start=period.start, granularity=period.granularity)
         return qs
 
 
-@_crud_schema("åtgärder", [
-    OpenApiParameter("status", OpenApiTypes.STR, enum=["planerad", "pagar", "klar", "avbruten"]),
-    OpenApiParameter("overdue", OpenApiTypes.BOOL, description="Bara försenade (ej klara, datum passerat)."),
-    OpenApiParameter("analysis", OpenApiTypes.INT),
-])
+@_crud_schema("åtgärder", ActionFilter)
 class ActionViewSet(_ScopedViewSet):
     """Actions decided in an analysis: owner, due date, status (planerad, pagar, klar, avbruten)."""
 
     serializer_class = ActionSerializer
     write_roles = IMPROVEMENT_ROLES
     unit_field = "analysis__org_unit"
+    filter_class = ActionFilter
 
     def base_queryset(self):
-        params = self.request.query_params
-        if self.action == "list" and params.get("overdue") in ("true", "1"):
+        params = self.filters
+        if params.get("overdue"):
             qs = selectors.overdue_actions(self.request.user, timezone.localdate())
         else:
             qs = selectors.actions_for(self.request.user).order_by("due_date", "id")
-        if self.action == "list":
-            if params.get("status"):
-                qs = qs.filter(status=params["status"])
-            if params.get("analysis"):
-                qs = qs.filter(analysis_id=params["analysis"]) if params["analysis"].isdigit() else qs.none()
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        if params.get("analysis"):
+            qs = qs.filter(analysis_id=params["analysis"])
         return qs
 
 
-@_crud_schema("uppföljningar", [OpenApiParameter("action", OpenApiTypes.INT)])
+@_crud_schema("uppföljningar", FollowUpFilter)
 class FollowUpViewSet(_ScopedViewSet):
     """Follow-ups of actions: the effect (ja, delvis, nej, for_tidigt) and values before and after.
 
@@ -151,30 +173,29 @@ class FollowUpViewSet(_ScopedViewSet):
     serializer_class = FollowUpSerializer
     write_roles = IMPROVEMENT_ROLES
     unit_field = "action__analysis__org_unit"
+    filter_class = FollowUpFilter
 
     def base_queryset(self):
         qs = selectors.follow_ups_for(self.request.user).order_by("date", "id")
-        a = self.request.query_params.get("action")
-        if self.action == "list" and a:
-            qs = qs.filter(action_id=a) if a.isdigit() else qs.none()
+        if self.filters.get("action"):
+            qs = qs.filter(action_id=self.filters["action"])
         return qs
 
 
-@_crud_schema("handlingsplaner", [OpenApiParameter("year", OpenApiTypes.INT, description="Planer som gäller året.")])
+@_crud_schema("handlingsplaner", ActionPlanFilter)
 class ActionPlanViewSet(_ScopedViewSet):
     """Regions' and divisions' action plans. A division's plan names the region plan it inherits
     (``parent``); creating it again returns the existing plan."""
 
     serializer_class = ActionPlanSerializer
     write_roles = PLAN_ROLES
+    filter_class = ActionPlanFilter
 
     def base_queryset(self):
         qs = selectors.plans_for(self.request.user).order_by("org_unit__path", "-year_from", "id")
-        year = self.request.query_params.get("year")
-        if self.action == "list" and year:
-            if not year.isdigit():
-                raise ValidationError({"year": "Ange ett årtal."})
-            qs = qs.filter(year_from__lte=int(year), year_to__gte=int(year))
+        year = self.filters.get("year")
+        if year:
+            qs = qs.filter(year_from__lte=year, year_to__gte=year)
         return qs
 
     @extend_schema(summary="Planens aktiviteter, inklusive de som ärvs från regionens plan",
@@ -186,7 +207,7 @@ class ActionPlanViewSet(_ScopedViewSet):
         return Response(EffectiveActivitySerializer(rows, many=True, context={"request": request}).data)
 
 
-@_crud_schema("aktiviteter i handlingsplaner", [OpenApiParameter("plan", OpenApiTypes.INT)])
+@_crud_schema("aktiviteter i handlingsplaner", PlanActivityFilter)
 class PlanActivityViewSet(_ScopedViewSet):
     """A plan's own activities (kind obligatorisk/rekommenderad in a region plan, lokal in a
     division's). Inherited activities are listed by action-plans/{id}/activities/."""
@@ -194,12 +215,12 @@ class PlanActivityViewSet(_ScopedViewSet):
     serializer_class = PlanActivitySerializer
     write_roles = PLAN_ROLES
     unit_field = "plan__org_unit"
+    filter_class = PlanActivityFilter
 
     def base_queryset(self):
         qs = selectors.activities_for(self.request.user).order_by("plan_id", "id")
-        p = self.request.query_params.get("plan")
-        if self.action == "list" and p:
-            qs = qs.filter(plan_id=p) if p.isdigit() else qs.none()
+        if self.filters.get("plan"):
+            qs = qs.filter(plan_id=self.filters["plan"])
         return qs
 
 
