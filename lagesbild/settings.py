@@ -188,6 +188,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "lagesbild.org.api_support.BoundedLimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "lagesbild.api.parsers.JSONParser", "lagesbild.api.parsers.FormParser", "lagesbild.api.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {

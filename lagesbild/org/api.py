@@ -94,7 +94,7 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = OrgUnitSerializer
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = r"[^/\x00]+"  # no NUL: PostgreSQL cannot compare it
 
     def get_queryset(self):
         user = self.request.user

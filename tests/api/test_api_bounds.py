@@ -134,3 +134,20 @@ def test_the_schema_declares_the_filters_and_bounds(api):
     assert row["age_band"]["maxLength"] == 20 and row["numerator"]["maximum"] == 10**15 - 1
     assert schema["components"]["schemas"]["OrgUnit"]["properties"]["parent"]["nullable"] is True
     assert "400" in schema["paths"]["/api/v1/observations/"]["get"]["responses"]
+
+
+@pytest.mark.parametrize("body", [
+    {"org_unit": "0\x008", "year_from": 2025, "year_to": 2025, "title": "Plan"},
+    {"org_unit": "08", "year_from": 2025, "year_to": 2025, "title": "Plan", "x": ["\x00"]},
+])
+def test_a_nul_character_in_a_body_is_a_400_on_every_database(api, body):
+    for fmt in ("json", "multipart"):
+        r = api.post("/api/v1/action-plans/", body if fmt == "json" else {k: v for k, v in body.items() if k != "x"}
+                     | ({"x": "\x00"} if "x" in body else {}), format=fmt)
+        assert r.status_code == 400 and "NUL" in r.json()["detail"], (fmt, r.content)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/org-units/0%008/", "/api/v1/surveys/sos%00/indicators/"])
+def test_a_nul_character_in_a_path_is_a_json_404(api, path):
+    r = api.get(path)
+    assert r.status_code == 404 and r["Content-Type"] == "application/json"
