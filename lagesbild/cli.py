@@ -156,7 +156,6 @@ def data_import(args) -> int:
 
     path = Path(args.file)
     actor = _actor(args)
-    user = actor.user
     with Console(stderr=True).status(f"Importerar {path.name} …"):
         if args.kind == "units":
             from lagesbild.org.services import import_units

@@ -224,6 +224,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "lagesbild.org.api_support.BoundedLimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "lagesbild.api.parsers.JSONParser", "lagesbild.api.parsers.FormParser", "lagesbild.api.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -231,6 +234,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Patientsäkerhetsindikatorer: enkäter, utvecklingsindikatorer och organisation.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lagesbild.api.schema.document_errors"],
 }
 
 # Logs carry no personal data: only ids, counts and hashes are ever logged. The request loggers

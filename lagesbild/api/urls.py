@@ -1,8 +1,10 @@
 from importlib import import_module
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.exceptions import NotFound
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
 
 from . import views
 
@@ -12,7 +14,20 @@ router.register("surveys", views.SurveyViewSet, basename="survey")
 for app in ("org", "catalogue", "measurements", "improvement"):
     import_module(f"lagesbild.{app}.api").register(router)
 
+
+class UnknownPath(APIView):
+    """Any other path under /api/ (e.g. /api/v1/action-plans/abc/): the API's own JSON 404 for a
+    signed-in caller, the usual refusal for anyone else."""
+
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound("Finns inte.")
+
+
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"", UnknownPath.as_view()),
 ]

@@ -27,7 +27,7 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = SurveySerializer
     lookup_field = "key"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = r"[^/\x00]+"  # no NUL: PostgreSQL cannot compare it
 
     def get_queryset(self):
         qs = selectors.surveys_for(self.request.user)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
@@ -131,34 +130,25 @@ def _validation_error(exc: InputError) -> ValidationError:
 
 
 class MeasureFilter(serializers.Serializer):
-    focus_area = serializers.CharField(required=False, allow_blank=True, max_length=10)
-    type = serializers.ChoiceField(choices=Measure.Type.values, required=False, allow_blank=True)
-
-    def validate_focus_area(self, value: str) -> str:
-        if value in ("none", selectors.NO_FOCUS_AREA):
-            return selectors.NO_FOCUS_AREA
-        if value and value not in {"1", "2", "3", "4", "5"}:
-            raise ValidationError("Ska vara 1–5 eller 'ingen'.")
-        return value
+    focus_area = serializers.ChoiceField(
+        ["1", "2", "3", "4", "5", selectors.NO_FOCUS_AREA, "none"], required=False,
+        help_text="Fokusområde 1–5, eller 'ingen' för mått utanför fokusområdena.",
+    )
+    type = serializers.ChoiceField(Measure.Type.values, required=False, help_text="Måttets typ.")
 
 
 class VersionFilter(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=1, max_value=32767)
-
-
-FOCUS_AREA = OpenApiParameter(
-    "focus_area", OpenApiTypes.STR, description="Fokusområde 1–5, eller 'ingen' för mått utanför fokusområdena."
-)
-TYPE = OpenApiParameter("type", OpenApiTypes.STR, enum=[c for c, _ in Measure.Type.choices], description="Måttets typ.")
-VERSION = OpenApiParameter("version", OpenApiTypes.INT, description="En viss version; utan parametern den senaste.")
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
+                                       help_text="En viss version; utan parametern den senaste.")
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Måtten i katalogen (senaste versionen av varje)", parameters=[FOCUS_AREA, TYPE]),
-    retrieve=extend_schema(summary="Ett mått (senaste versionen, eller ?version=)", parameters=[VERSION]),
+    list=extend_schema(summary="Måtten i katalogen (senaste versionen av varje)", parameters=[MeasureFilter]),
+    retrieve=extend_schema(summary="Ett mått (senaste versionen, eller ?version=)", parameters=[VersionFilter]),
     create=extend_schema(summary="Lägg till ett mått eller en ny version (administratör eller strateg)"),
-    update=extend_schema(summary="Ersätt en version av ett mått (administratör eller strateg)", parameters=[VERSION]),
-    partial_update=extend_schema(summary="Ändra fält i en version av ett mått", parameters=[VERSION]),
+    update=extend_schema(summary="Ersätt en version av ett mått (administratör eller strateg)",
+                         parameters=[VersionFilter]),
+    partial_update=extend_schema(summary="Ändra fält i en version av ett mått", parameters=[VersionFilter]),
 )
 class MeasureViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
@@ -179,7 +169,10 @@ class MeasureViewSet(
 
     def get_queryset(self):
         params = query_params(MeasureFilter, self.request)
-        return selectors.latest_measures(params.get("focus_area") or None, params.get("type") or None)
+        focus_area = params.get("focus_area")
+        if focus_area == "none":
+            focus_area = selectors.NO_FOCUS_AREA
+        return selectors.latest_measures(focus_area, params.get("type"))
 
     def get_object(self) -> Measure:
         version = query_params(VersionFilter, self.request).get("version")

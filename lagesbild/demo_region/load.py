@@ -12,7 +12,6 @@ from datetime import date
 import yaml
 
 from lagesbild.calc.periods import Period
-from lagesbild.core.actor import Actor
 from lagesbild.catalogue.models import FocusArea, Measure
 from lagesbild.core.actor import Actor
 from lagesbild.improvement import services as improvement

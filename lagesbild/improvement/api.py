@@ -57,7 +57,7 @@ class _ScopedViewSet(viewsets.ModelViewSet):
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     permission_classes = [_Permission]
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = r"\d+"
     unit_field = "org_unit"
     filter_class: type[ListFilter] = ListFilter
 

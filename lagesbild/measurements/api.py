@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers as drf_serializers, status as http, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from lagesbild.calc.periods import Period
 from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
 from lagesbild.org import audit, scope
+from lagesbild.org.api_support import PeriodField, query_params
 from lagesbild.org.models import OrgUnit
 from lagesbild.org.permissions import TARGET_ROLES, ScopedWrite
 
@@ -28,25 +28,50 @@ def _scoped_unit(request, code: str) -> OrgUnit:
     return unit
 
 
+def _code(help_text: str, required: bool = False) -> drf_serializers.CharField:
+    return drf_serializers.CharField(required=required, max_length=80, help_text=help_text)
+
+
+# "from" is a Python keyword, hence the serializer is built with type().
+ObservationFilter = type("ObservationFilter", (drf_serializers.Serializer,), {
+    "__doc__": "The query parameters of the observation list.",
+    "unit": _code("Enhetskod: enheten och enheterna under den."),
+    "measure": _code("Måttets kod."),
+    "from": PeriodField(required=False, help_text="Från och med perioden (2025-03, 2025-Q1, 2025-T1 eller 2025)."),
+    "to": PeriodField(required=False, help_text="Till och med perioden."),
+})
+
+
+class ValueFilter(drf_serializers.Serializer):
+    unit = _code("Enhetskod.", required=True)
+    period = PeriodField()
+    measure = _code("Ett mått; utelämnat: alla.")
+    organisation = drf_serializers.ChoiceField(["idag"], required=False, help_text="'idag' för dagens struktur.")
+
+
+@extend_schema_view(list=extend_schema(parameters=[ObservationFilter]))
 class ObservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Leaf observations in the user's subtree. Filter with ?unit=CODE (its subtree), ?measure=, ?from=, ?to=."""
 
     serializer_class = ObservationSerializer
     permission_classes = [ScopedWrite]
     write_roles = services.DATA_ROLES
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         qs = Observation.objects.filter(scope.unit_q(self.request.user, "org_unit")).select_related(
             "measure", "org_unit", "source_import").order_by("org_unit__path", "measure__code", "period_start")
-        p = self.request.query_params
+        if self.action != "list":
+            return qs
+        p = query_params(ObservationFilter, self.request)
         if p.get("unit"):
             qs = qs.filter(selectors.subtree_q(_scoped_unit(self.request, p["unit"])))
         if p.get("measure"):
             qs = qs.filter(measure__code=p["measure"])
         if p.get("from"):
-            qs = qs.filter(period_start__gte=Period.parse(p["from"]).start)
+            qs = qs.filter(period_start__gte=p["from"].start)
         if p.get("to"):
-            qs = qs.filter(period_start__lt=Period.parse(p["to"]).end)
+            qs = qs.filter(period_start__lt=p["to"].end)
         return qs
 
     @extend_schema(request=ObservationWriteSerializer(many=True), responses={201: BulkResultSerializer})
@@ -67,6 +92,7 @@ class TargetViewSet(viewsets.ModelViewSet):
     serializer_class = TargetSerializer
     permission_classes = [ScopedWrite]
     write_roles = TARGET_ROLES
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return Target.objects.filter(scope.unit_q(self.request.user, "org_unit")).select_related("measure", "org_unit")
@@ -101,21 +127,11 @@ class ValueViewSet(viewsets.ViewSet):
 
     permission_classes = [ScopedWrite]
 
-    @extend_schema(
-        parameters=[OpenApiParameter("unit", str, required=True), OpenApiParameter("period", str, required=True),
-                    OpenApiParameter("measure", str, description="ett mått; utelämnat: alla"),
-                    OpenApiParameter("organisation", str, description="'idag' för dagens struktur")],
-        responses=ValueSerializer(many=True),
-    )
+    @extend_schema(parameters=[ValueFilter], responses=ValueSerializer(many=True))
     def list(self, request):
-        p = request.query_params
-        if not p.get("unit") or not p.get("period"):
-            raise ValidationError("Ange unit och period.")
+        p = query_params(ValueFilter, request)
         unit = _scoped_unit(request, p["unit"])
-        try:
-            period = Period.parse(p["period"])
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+        period = p["period"]
         measures = selectors.measures_for(period)
         if p.get("measure"):
             measures = [m for m in measures if m.code == p["measure"]]

@@ -1,15 +1,18 @@
 from rest_framework import serializers
 
 from lagesbild.catalogue.models import Measure
+from lagesbild.ingest.numbers import MAX_MAGNITUDE
 from lagesbild.org.models import OrgUnit
 
 from .models import Observation, Target
+
+MAX_COUNT = 10**MAX_MAGNITUDE - 1  # the bound every imported number has (ingest/numbers.py)
 
 
 class ObservationSerializer(serializers.ModelSerializer):
     measure = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit = serializers.CharField(source="org_unit.code", read_only=True)
-    source_import = serializers.CharField(source="source_import.file_name", read_only=True, default=None)
+    source_import = serializers.CharField(source="source_import.file_name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Observation
@@ -24,9 +27,10 @@ class ObservationWriteSerializer(serializers.Serializer):
     unit = serializers.CharField()
     period = serializers.CharField(help_text="2025-03, 2025-Q1, 2025-T1 eller 2025")
     sex = serializers.CharField(required=False, allow_blank=True, default="")
-    age_band = serializers.CharField(required=False, allow_blank=True, default="")
-    numerator = serializers.IntegerField()
-    denominator = serializers.IntegerField(required=False, allow_null=True, default=None)
+    age_band = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    numerator = serializers.IntegerField(max_value=MAX_COUNT, min_value=-MAX_COUNT)
+    denominator = serializers.IntegerField(required=False, allow_null=True, default=None, max_value=MAX_COUNT,
+                                           min_value=-MAX_COUNT)
     status = serializers.CharField(required=False, allow_blank=True, default="")
 
 

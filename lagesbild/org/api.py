@@ -7,8 +7,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -27,7 +26,7 @@ from .models import OrgUnit
 class OrgUnitSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, help_text="Typ på svenska.")
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
-                                          help_text="Överordnad enhets kod (saknas för riket).")
+                                          help_text="Överordnad enhets kod; null för riket.")
     successors = serializers.SerializerMethodField(help_text="Koder för enheter som tog över när enheten lades ned.")
 
     class Meta:
@@ -37,20 +36,6 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
     def get_successors(self, obj) -> list[str]:
         return [s.successor.code for s in obj.succeeded_by.all()]
-
-
-class OrgUnitFilter(serializers.Serializer):
-    parent = serializers.CharField(required=False, allow_blank=True, max_length=CODE_MAX)
-    q = serializers.CharField(required=False, allow_blank=True, max_length=selectors.SEARCH_MAX_LENGTH)
-    kind = serializers.CharField(required=False, allow_blank=True, max_length=30)
-
-    def validate_kind(self, value: str) -> str:
-        if not value.strip():
-            return ""
-        kind = parse_kind(value) or value.strip().casefold()
-        if kind not in OrgUnit.Kind.values:
-            raise serializers.ValidationError(f"Ska vara en av {', '.join(OrgUnit.Kind.values)}.")
-        return kind
 
 
 class ImportSerializer(serializers.Serializer):
@@ -81,15 +66,25 @@ class ImportResultSerializer(serializers.Serializer):
     successions = serializers.IntegerField(help_text="Nya eller ändrade efterträdarkopplingar.")
 
 
+class OrgUnitFilter(serializers.Serializer):
+    parent = serializers.CharField(required=False, allow_blank=True, max_length=CODE_MAX,
+                                   help_text="Endast direkta underenheter till enheten med denna kod.")
+    q = serializers.CharField(required=False, allow_blank=True, max_length=selectors.SEARCH_MAX_LENGTH,
+                              help_text="Sök i namn och kod (skiftlägesokänsligt).")
+    kind = serializers.CharField(required=False, allow_blank=True, max_length=40,
+                                 help_text="Typ: region, kommun, forvaltning, verksamhet, enhet.")
+
+    def validate_kind(self, value: str) -> str:
+        if not value.strip():
+            return ""
+        kind = parse_kind(value) or value.strip().casefold()
+        if kind not in OrgUnit.Kind.values:
+            raise serializers.ValidationError(f"okänd typ (använd en av {', '.join(OrgUnit.Kind.values)})")
+        return kind
+
+
 @extend_schema_view(
-    list=extend_schema(
-        summary="Organisationsenheter i din behörighet",
-        parameters=[
-            OpenApiParameter("parent", OpenApiTypes.STR, description="Endast direkta underenheter till enheten med denna kod."),
-            OpenApiParameter("q", OpenApiTypes.STR, description="Sök i namn och kod (skiftlägesokänsligt)."),
-            OpenApiParameter("kind", OpenApiTypes.STR, description="Typ: region, kommun, forvaltning, verksamhet, enhet."),
-        ],
-    ),
+    list=extend_schema(summary="Organisationsenheter i din behörighet", parameters=[OrgUnitFilter]),
     retrieve=extend_schema(summary="En organisationsenhet, efter kod"),
 )
 class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
@@ -100,18 +95,18 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = OrgUnitSerializer
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = r"[^/\x00]+"  # no NUL: PostgreSQL cannot compare it
 
     def get_queryset(self):
         user = self.request.user
-        params = query_params(OrgUnitFilter, self.request) if self.action == "list" else {}
-        q = params.get("q", "").strip()
+        p = query_params(OrgUnitFilter, self.request) if self.action == "list" else {}
+        q = p.get("q", "").strip()
         qs = selectors.search(user, q) if q else selectors.visible_units(user)
-        parent = params.get("parent", "").strip()
+        parent = p.get("parent", "").strip()
         if parent:
             qs = qs.filter(parent__code=parent)
-        if params.get("kind"):
-            qs = qs.filter(kind=params["kind"])
+        if p.get("kind"):
+            qs = qs.filter(kind=p["kind"])
         return qs.select_related("parent").prefetch_related("succeeded_by__successor").order_by("path")
 
     @extend_schema(

@@ -10,8 +10,11 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
+from lagesbild.calc.periods import Period
+
 MAX_LIMIT = 1000
 MAX_OFFSET = 10**9
+MAX_ID = 2**63 - 1  # a database id (64-bit)
 
 
 class BoundedLimitOffsetPagination(LimitOffsetPagination):
@@ -48,3 +51,29 @@ def query_params(serializer_class: type[serializers.Serializer], request) -> dic
     s = serializer_class(data=request.query_params)
     s.is_valid(raise_exception=True)
     return s.validated_data
+
+
+def id_filter(help_text: str) -> serializers.IntegerField:
+    """An optional query parameter naming an object by its database id."""
+    return serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=help_text)
+
+
+class PeriodField(serializers.CharField):
+    """A period key (2025-03, 2025-Q1, 2025-T1, 2025) as a Period; anything else is a 400."""
+
+    MAX_LENGTH = 10
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Period: 2025-03, 2025-Q1, 2025-T1 eller 2025.")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> Period:
+        text = super().to_internal_value(data)
+        if len(text) > self.MAX_LENGTH:
+            raise ValidationError(f"en period har högst {self.MAX_LENGTH} tecken")
+        try:
+            period = Period.parse(text)
+            period.end  # noqa: B018 - a period must have an end date (9999-12 has none)
+        except (ValueError, OverflowError):
+            raise ValidationError(f"okänd period: {text!r} (använd t.ex. 2025-03, 2025-Q1, 2025-T1 eller 2025)") from None
+        return period

@@ -3,7 +3,6 @@
 import io
 import re
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 
 import formulas
