@@ -9,8 +9,12 @@ _ERRORS = {
     "401": ("Inte inloggad.", _DETAIL),
     "403": ("Behörighet saknas.", _DETAIL),
     "404": ("Finns inte, eller ligger utanför din behörighet.", _DETAIL),
+    "414": ("Adressen är för lång (sökvägen eller frågesträngen).", _DETAIL),
 }
-_UNSUPPORTED_BODY = ("415", "Innehållets medietyp stöds inte.", _DETAIL)
+_BODY_ERRORS = (
+    ("413", "Innehållet är större än vad som tas emot.", _DETAIL),
+    ("415", "Innehållets medietyp stöds inte.", _DETAIL),
+)
 
 
 def document_errors(result, generator, request, public):
@@ -21,7 +25,7 @@ def document_errors(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             errors = [(code, *error) for code, error in _ERRORS.items()]
             if "requestBody" in operation:
-                errors.append(_UNSUPPORTED_BODY)
+                errors.extend(_BODY_ERRORS)
             for code, description, body in errors:
                 responses.setdefault(code, {"description": description,
                                             "content": {"application/json": {"schema": body}}})

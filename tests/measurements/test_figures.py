@@ -171,8 +171,9 @@ def test_page_export_and_api_read_the_same_presenter(client, data, kalmar_user):
     assert Decimal(str(cached[5].value)) == row.value.value
 
 
-def test_annotations_come_from_registered_providers(data, share):
+def test_annotations_come_from_registered_providers(data, share, monkeypatch):
     """Layers: measurements asks the providers registered above it (the improvement cycle)."""
+    monkeypatch.setattr(annotations, "_providers", [])  # only this test's provider, not the app's
     seen = []
 
     def provider(measures, unit, period):

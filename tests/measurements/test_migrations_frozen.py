@@ -42,7 +42,7 @@ def test_the_frozen_fill_computes_what_the_application_computes(tree, share, reg
 
 @pytest.fixture
 def refdata(transactional_db):
-    from lagesbild.org.reference import ensure_reference_data
+    from lagesbild.catalogue.reference import ensure_reference_data
 
     ensure_reference_data()
 

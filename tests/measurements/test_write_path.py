@@ -9,7 +9,7 @@ from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
 from lagesbild.ingest.models import Import
 from lagesbild.measurements import services
-from lagesbild.measurements.models import Observation, Target
+from lagesbild.measurements.models import Target
 from lagesbild.org.models import AuditEvent
 from tests.measurements.conftest import csv
 from tests.measurements.test_api import api_for
@@ -96,21 +96,6 @@ def test_the_database_refuses_a_duplicate_target_key_without_valid_from(tree, sh
 
 TOO_LONG_AGE = "x" * 21
 HUGE = 2 ** 63
-
-
-@pytest.mark.parametrize("row,column", [
-    ({"age_band": TOO_LONG_AGE}, "age_band"),
-    ({"numerator": HUGE, "denominator": HUGE}, "numerator"),
-])
-def test_api_bulk_write_refuses_out_of_range_values_located(tree, share, region_admin, row, column):
-    """Issue 8, item 22: a 400 naming the row and column, and a refused import on record."""
-    body = [dict({"measure": "t-andel", "unit": "T-AVD1", "period": "2025-01", "numerator": 1, "denominator": 2}, **row)]
-    r = api_for(region_admin).post("/api/v1/observations/", body, format="json")
-    assert r.status_code == 400, r.content
-    p = r.json()["problems"][0]
-    assert (p["row"], p["column"]) == (2, column)
-    assert Import.objects.get().outcome == "failed"
-    assert not Observation.objects.exists()
 
 
 @pytest.mark.parametrize("line,column", [

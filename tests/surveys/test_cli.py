@@ -171,7 +171,7 @@ def test_survey_import_through_the_cli_acts_as_the_given_actor(demo_dir, live_se
     from django.contrib.auth import get_user_model
 
     from lagesbild.org.models import AuditEvent, Membership, OrgUnit
-    from lagesbild.org.reference import ensure_reference_data
+    from lagesbild.catalogue.reference import ensure_reference_data
     from lagesbild.surveys.models import Survey
 
     ensure_reference_data()
