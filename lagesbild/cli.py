@@ -301,6 +301,12 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"Avbrutet: {len(exc.problems)} problem i indata; inget skrevs.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as exc:  # a permission a service refused: one line, no traceback
+        django_exceptions = sys.modules.get("django.core.exceptions")  # loaded only by database commands
+        if django_exceptions is None or not isinstance(exc, django_exceptions.PermissionDenied):
+            raise
+        print(f"lagesbild: behörighet saknas: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -39,16 +39,14 @@ from typing import Callable, Iterable, Mapping, Optional
 
 import yaml
 
+from lagesbild.calc import units
 from lagesbild.ingest import readers, tabular
 from lagesbild.ingest.errors import InputError, ProblemList
 from lagesbild.ingest.numbers import parse_int
 
-# The choices of lagesbild.catalogue.models.Measure (a test keeps the two in step).
+# The choices of lagesbild.catalogue.models.Measure (a test keeps the two in step); units from the registry.
 TYPES = {"struktur": "Struktur", "process": "Process", "resultat": "Resultat"}
-UNITS = {
-    "percent": "Procent", "per_100": "Per 100", "per_1000": "Per 1 000", "per_100000": "Per 100 000",
-    "count": "Antal", "index": "Index (medelvärde)", "days": "Dagar (medelvärde)",
-}
+UNITS = dict(units.CHOICES)
 DIRECTIONS = {"higher": "Högre är bättre", "lower": "Lägre är bättre"}
 FREQUENCIES = {
     "month": "Månad", "quarter": "Kvartal", "tertial": "Tertial", "year": "År",
@@ -58,8 +56,7 @@ FREQUENCIES = {
 _ALIASES = {
     "measure_type": {"structure": "struktur", "strukturmått": "struktur", "processmått": "process",
                      "outcome": "resultat", "result": "resultat", "resultatmått": "resultat", "utfall": "resultat"},
-    "unit": {"%": "percent", "andel": "percent", "per 1000": "per_1000", "per 100000": "per_100000",
-             "antal": "count", "medelvärde": "index", "dagar": "days"},
+    "unit": units.ALIASES,
     "direction": {"högre": "higher", "högre värde är bättre": "higher", "lägre": "lower",
                   "lägre värde är bättre": "lower"},
     "frequency": {"månadsvis": "month", "monthly": "month", "kvartalsvis": "quarter", "quarterly": "quarter",

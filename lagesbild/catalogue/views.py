@@ -38,7 +38,6 @@ FREQUENCY_TEXT = {
     "month": "Varje månad", "quarter": "Varje kvartal", "tertial": "Varje tertial", "year": "Varje år",
     "biennial": "Vartannat år", "continuous": "Löpande",
 }
-_MULTIPLIER = {"percent": "100", "per_100": "100", "per_1000": "1 000", "per_100000": "100 000"}
 
 
 def may_import(user) -> bool:
@@ -47,10 +46,11 @@ def may_import(user) -> bool:
 
 def _calculation(m: Measure) -> str:
     """How the value is computed from the counts, in words."""
-    if m.unit in _MULTIPLIER:
-        formula = f"summan av täljarna delad med summan av nämnarna × {_MULTIPLIER[m.unit]}"
-    elif m.unit == Measure.Unit.COUNT:
+    info = m.unit_info
+    if not info.has_denominator:
         formula = "summan av täljarna (ingen nämnare)"
+    elif info.factor != 1:
+        formula = f"summan av täljarna delad med summan av nämnarna × {info.factor_text}"
     else:
         formula = "summan av täljarna delad med summan av nämnarna (ett medelvärde)"
     places = "utan decimaler" if m.decimals == 0 else f"med {m.decimals} decimal{'er' if m.decimals > 1 else ''}"

@@ -10,23 +10,12 @@ from decimal import Decimal
 from typing import Callable, Iterable, Optional
 
 from lagesbild.calc import periods, status
-from lagesbild.catalogue.models import Measure
 from lagesbild.measurements import selectors
 
 OFF_TARGET = {status.NOT_ACHIEVED}
 
 # (unit, period) -> the measures that are off target there
 OffTarget = Callable[[object, periods.Period], Iterable[object]]
-
-
-def measure_for(code: str, period: Optional[periods.Period] = None) -> Optional[Measure]:
-    """The version of measure ``code`` valid at the start of ``period``, else its latest version."""
-    versions = list(Measure.objects.filter(code=code).order_by("-version"))
-    if period is not None:
-        for m in versions:
-            if (m.valid_from is None or m.valid_from <= period.start) and (m.valid_to is None or period.start <= m.valid_to):
-                return m
-    return versions[0] if versions else None
 
 
 def value_for(measure, unit, period: periods.Period) -> Optional[Decimal]:

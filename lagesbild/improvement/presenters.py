@@ -54,7 +54,7 @@ def follow_up_view(f: FollowUp, measure) -> FollowUpView:
     if f.value_before is not None and f.value_after is not None:
         diff = f.value_after - f.value_before
         trend = calc_status.trend(f.value_after, f.value_before, measure.direction)
-        if measure.unit == "percent":
+        if measure.unit_info.is_share:
             change = fmt.points(diff, measure.decimals)
         else:
             sign = "+" if diff > 0 else ("±" if diff == 0 else "")

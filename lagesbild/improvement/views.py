@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from lagesbild.calc import status as calc_status
 from lagesbild.calc.periods import Period
+from lagesbild.catalogue.selectors import version_on
 from lagesbild.core.actor import Actor
 from lagesbild.measurements.presenters import format_with_unit
 from lagesbild.org import audit, scope
@@ -30,7 +31,15 @@ from lagesbild.reports import tables
 
 from . import measured, presenters, selectors, services
 from .forms import (
-    ActionForm, ActivityForm, AnalysisForm, FollowUpForm, GapFilterForm, InheritForm, PlanForm, StatusForm, apply_errors,
+    ActionForm,
+    ActivityForm,
+    AnalysisForm,
+    FollowUpForm,
+    GapFilterForm,
+    InheritForm,
+    PlanForm,
+    StatusForm,
+    apply_errors,
 )
 from .models import Action, ActionPlan
 
@@ -56,7 +65,7 @@ def _visible_unit(user, code: str) -> OrgUnit:
 def _target(request, measure_code, unit_code, period_key):
     period = _period(period_key)
     unit = _visible_unit(request.user, unit_code)
-    measure = measured.measure_for(measure_code, period)
+    measure = version_on(measure_code, period.start)
     if measure is None:
         raise Http404("Måttet finns inte.")
     return measure, unit, period

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from typing import Callable, Optional
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from lagesbild.core.actor import Actor
 
@@ -85,6 +85,7 @@ class ImportRun:
 
     def __enter__(self) -> "ImportRun":
         self._atomic.__enter__()
+        _claim_sqlite_writer()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
@@ -104,6 +105,15 @@ class ImportRun:
             if self.audit is not None:
                 self.audit(".refused", self.record, {"problems": len(exc.problems)})
         return False
+
+
+def _claim_sqlite_writer() -> None:
+    """SQLite has one writer: an import claims it before its first read, so a concurrent import
+    waits for the busy timeout instead of failing to upgrade its read lock ("database is
+    locked"). A write that changes nothing takes the lock; PostgreSQL needs nothing."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute(f"DELETE FROM {Import._meta.db_table} WHERE 0 = 1")
 
 
 def run(kind: str, file_name: str, data: bytes, actor: Actor, audit: Optional[AuditHook] = None,

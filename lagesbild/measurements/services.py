@@ -27,7 +27,7 @@ from lagesbild.org import audit, permissions, scope
 from lagesbild.org.models import Membership, OrgUnit
 
 from . import importers, subtree_sums
-from .models import Observation, ReferenceObservation, SubtreeSum, Target
+from .models import Observation, ReferenceObservation, Target
 
 log = logging.getLogger(__name__)
 DATA_ROLES = {Membership.Role.ADMIN, Membership.Role.STRATEGIST}
@@ -53,15 +53,6 @@ def _audit(actor: Actor, kind: str):
 def _result(imp) -> ImportResult:
     r = imp.record
     return ImportResult(r.outcome, r.created, r.updated, r.unchanged, r)
-
-
-def _claim_writer() -> None:
-    """SQLite has one writer: claim it before this import's first read, so a concurrent import
-    waits for the busy timeout instead of failing to upgrade its read lock ("database is
-    locked"). A write that changes nothing takes the lock; PostgreSQL needs nothing."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cur:
-            cur.execute(f"DELETE FROM {SubtreeSum._meta.db_table} WHERE 0 = 1")
 
 
 def _units():
@@ -105,7 +96,6 @@ def import_observations(data: bytes, file_name: str, *, actor: Actor, reference:
     kind = KIND_REFERENCE if reference else KIND_OBSERVATIONS
     with pipeline.run(kind, file_name, data, actor, audit=_audit(actor, "reference" if reference else "observations")) as imp:
         table = imp.table()
-        _claim_writer()
         units = _units()
         rows = importers.parse_observations(table, versions_by_code(), units)
         if not reference:
@@ -123,7 +113,6 @@ def import_observation_rows(rows: list[dict], *, actor: Actor, source: str = "ap
     with pipeline.run(KIND_OBSERVATIONS, source, repr(rows).encode("utf-8"), actor,
                       audit=_audit(actor, "observations")) as imp:
         table = Table(source, header, body, "json")
-        _claim_writer()
         units = _units()
         parsed = importers.parse_observations(table, versions_by_code(), units)
         _check_scope(table, parsed, units, actor)
@@ -281,7 +270,6 @@ def import_targets(data: bytes, file_name: str, *, actor: Actor) -> ImportResult
     """Upsert targets (key: measure, unit, valid_from) from a file, all or nothing."""
     with pipeline.run(KIND_TARGETS, file_name, data, actor, audit=_audit(actor, "targets")) as imp:
         table = imp.table()
-        _claim_writer()
         units = _units()
         rows = importers.parse_targets(table, versions_by_code(), units)
         _check_scope(table, rows, units, actor)

@@ -37,8 +37,3 @@ def record(who, action: str, obj: object = None, object_type: str = "", object_i
         detail=detail,
     )
 
-
-def record_as(user, action: str, object_type: str = "", object_id: str = "", **detail) -> AuditEvent:
-    """Transitional: the command line's old call. Removed once every service takes an actor."""
-    actor = Actor.cli(user) if user is not None else Actor.system()
-    return record(actor, action, object_type=object_type, object_id=object_id, **detail)
