@@ -357,15 +357,23 @@ def plan_inherit(request, pk):
 
 
 def _gap_choice(form: GapFilterForm, regions: list[OrgUnit], today: date) -> tuple[OrgUnit | None, int, Period, bool]:
-    """Region, plan year, period and whether to list enheter. Without a period or a year the
-    view opens on the latest year with data in the region (else the current year)."""
+    """Region, plan year, period and whether to list enheter. Without a region the view opens on
+    the first region with data; without a period or a year, on the region's latest year with data
+    (else the current year)."""
     d = form.cleaned_data if form.is_bound else {}
-    region = next((r for r in regions if r.code == d.get("enhet")), regions[0] if regions else None)
     period = Period.parse(d["period"]) if d.get("period") else None
     year = d.get("ar") or (period.start.year if period else None)
-    if period is None and year is None and region is not None:
-        period = measured.latest_year_with_data(region)
-        year = period.start.year if period else None
+    region = next((r for r in regions if r.code == d.get("enhet")), None)
+    latest = None
+    if region is None or (period is None and year is None):
+        for candidate in [region] if region else regions:  # without a choice: the first region with data
+            latest = measured.latest_year_with_data(candidate)
+            if latest is not None:
+                region = candidate
+                break
+        region = region or (regions[0] if regions else None)
+    if period is None and year is None and latest is not None:
+        period, year = latest, latest.start.year
     year = year or today.year
     return region, year, period or Period(date(year, 1, 1), "year"), bool(d.get("alla"))
 

@@ -66,12 +66,18 @@ def read_table(data: bytes, file: str, keep_lines: bool = False) -> Table:
     return reader_for(data, file).read(data, file, keep_lines)
 
 
-def read_path(path) -> Table:
+def read_bytes(path) -> bytes:
+    """A file's bytes; a file that cannot be read is a located problem, not a traceback."""
     from pathlib import Path
 
     p = Path(path)
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise InputError.one(str(p), f"filen går inte att läsa: {exc.strerror}") from None
-    return read_table(data, p.name)
+
+
+def read_path(path) -> Table:
+    from pathlib import Path
+
+    return read_table(read_bytes(path), Path(path).name)

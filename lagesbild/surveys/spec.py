@@ -261,12 +261,11 @@ def parse_spec(text: str, file: str = "spec.yaml") -> SurveySpec:
 def load_spec(path) -> SurveySpec:
     from pathlib import Path
 
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError.one(str(p), f"filen går inte att läsa: {exc.strerror}") from None
+    from lagesbild.ingest.readers import read_bytes
     from lagesbild.ingest.tabular import decode
+
+    p = Path(path)
+    raw = read_bytes(p)
 
     text, _ = decode(raw, p.name) if raw.strip() else ("", "")
     if not text.strip():

@@ -1,6 +1,5 @@
 import pytest
 import yaml
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.conftest import PUBLISHED_2025
@@ -8,11 +7,6 @@ from tests.conftest import PUBLISHED_2025
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api(national_user):
-    c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=national_user).key}")
-    return c
 
 
 def test_api_requires_authentication(demo_surveys):

@@ -5,8 +5,6 @@ from datetime import date
 
 import pytest
 import yaml
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from lagesbild.catalogue.models import Measure
 from lagesbild.measurements.models import Observation
@@ -16,11 +14,6 @@ from lagesbild.org.models import OrgUnit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api(national_user):
-    c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=national_user).key}")
-    return c
 
 
 @pytest.fixture

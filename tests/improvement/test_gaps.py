@@ -182,3 +182,15 @@ def test_gap_export_reads_the_page_rows_and_writes_user_text_as_text(client, use
     kir = body["Kirurgkliniken"]
     assert (kir[4].value, kir[4].data_type, kir[5].value) == ("@SUM(1+1); Fallskador per 1 000 vårddagar", "s", 1)
     assert "3 av 6 enheter har minst en lucka" in page and "@SUM(1+1)" in page
+
+
+def test_a_national_user_opens_on_a_region_with_data(client, national_user, org, measure):
+    """Item 11 for a national user: not the first region in the list (no data: a green 'no gaps'),
+    but the first region that has data, on its latest year with data."""
+    from lagesbild.measurements.models import Observation
+
+    Observation.objects.create(measure=measure, org_unit=org.avd, period_start=date(2024, 3, 1),
+                               granularity="month", numerator=3, denominator=4)
+    client.force_login(national_user)
+    page = text(client.get(reverse("improvement:gaps")))
+    assert "Luckor i förbättringsarbetet – Region Kalmar län 2024</h1>" in page
