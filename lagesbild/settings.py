@@ -248,6 +248,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LAGESBILD_LOG_LEVEL", "WARNING")},
     "loggers": {
+        # Django's own console handler (debug only) would print every line a second time.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.request": {"filters": ["requests"], "level": "WARNING", "propagate": True},
         "django.server": {"filters": ["requests"], "level": "INFO", "propagate": True},
         "lagesbild": {"level": os.environ.get("LAGESBILD_LOG_LEVEL", "INFO"), "propagate": True},
