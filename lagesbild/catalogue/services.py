@@ -148,10 +148,8 @@ def import_measures(data: bytes, file_name: str, *, actor: Actor) -> ImportResul
     """
     permissions.require(actor, permissions.CATALOGUE_ROLES)
 
-    def hook(suffix, record, detail):
-        audit.record(actor, "catalogue.import" + suffix, record, **detail)
-
-    with pipeline.run(KIND, file_name or "katalog", data, actor, audit=hook, target="måttkatalog") as imp:
+    with pipeline.run(KIND, file_name or "katalog", data, actor, audit=audit.import_hook(actor, "catalogue.import"),
+                      target="måttkatalog") as imp:
         specs = io.parse_file(imp.data, imp.file_name)
         record = imp.start(rows=len(specs))
         result = _upsert_once(specs, imp.file_name)

@@ -45,11 +45,6 @@ class ImportResult:
     record: Import | None = None
 
 
-def _audit(actor: Actor, kind: str):
-    """The pipeline's audit hook: one event per import, refused or not (counts only)."""
-    return lambda suffix, record, detail: audit.record(actor, f"{kind}.import{suffix}", record, **detail)
-
-
 def _result(imp) -> ImportResult:
     r = imp.record
     return ImportResult(r.outcome, r.created, r.updated, r.unchanged, r)
@@ -94,7 +89,8 @@ def import_observations(data: bytes, file_name: str, *, actor: Actor, reference:
     and are stored apart, outside every roll-up; any unit may be named.
     """
     kind = KIND_REFERENCE if reference else KIND_OBSERVATIONS
-    with pipeline.run(kind, file_name, data, actor, audit=_audit(actor, "reference" if reference else "observations")) as imp:
+    action = ("reference" if reference else "observations") + ".import"
+    with pipeline.run(kind, file_name, data, actor, audit=audit.import_hook(actor, action)) as imp:
         table = imp.table()
         units = _units()
         rows = importers.parse_observations(table, versions_by_code(), units)
@@ -111,7 +107,7 @@ def import_observation_rows(rows: list[dict], *, actor: Actor, source: str = "ap
     header = list(importers.OBS_COLUMNS)
     body = [(i + 2, ["" if r.get(c) is None else str(r.get(c)).strip() for c in header]) for i, r in enumerate(rows)]
     with pipeline.run(KIND_OBSERVATIONS, source, repr(rows).encode("utf-8"), actor,
-                      audit=_audit(actor, "observations")) as imp:
+                      audit=audit.import_hook(actor, "observations.import")) as imp:
         table = Table(source, header, body, "json")
         units = _units()
         parsed = importers.parse_observations(table, versions_by_code(), units)
@@ -268,7 +264,7 @@ def _upsert_postgresql(model, wanted: dict, record: Import, file_name: str) -> t
 
 def import_targets(data: bytes, file_name: str, *, actor: Actor) -> ImportResult:
     """Upsert targets (key: measure, unit, valid_from) from a file, all or nothing."""
-    with pipeline.run(KIND_TARGETS, file_name, data, actor, audit=_audit(actor, "targets")) as imp:
+    with pipeline.run(KIND_TARGETS, file_name, data, actor, audit=audit.import_hook(actor, "targets.import")) as imp:
         table = imp.table()
         units = _units()
         rows = importers.parse_targets(table, versions_by_code(), units)

@@ -37,3 +37,9 @@ def record(who, action: str, obj: object = None, object_type: str = "", object_i
         detail=detail,
     )
 
+
+
+def import_hook(actor: Actor, action: str):
+    """The import pipeline's audit hook: one event per import, ``action`` or ``action.refused``,
+    with the pipeline's counts (never the file's content)."""
+    return lambda suffix, rec, detail: record(actor, action + suffix, rec, **detail)

@@ -164,10 +164,7 @@ def import_units(data: bytes, file_name: str, *, actor: Actor) -> ImportResult:
     failed Import with its located problems and InputError is raised.
     """
 
-    def hook(suffix, record, detail):
-        audit.record(actor, "org.import" + suffix, record, **detail)
-
-    with pipeline.run(KIND_IMPORT, file_name, data, actor, audit=hook) as imp:
+    with pipeline.run(KIND_IMPORT, file_name, data, actor, audit=audit.import_hook(actor, "org.import")) as imp:
         parsed = importers.read_units(imp.table(), imp.file_name)
         parsed.rows = importers.resolve(parsed, imp.file_name, actor)
         tops = sorted({r.parent_code for r in parsed.rows if r.depth == 0})

@@ -137,10 +137,8 @@ def import_survey(
     """
     permissions.require(actor, UPLOAD_ROLES, _nation())
 
-    def hook(suffix: str, record: Import, detail: dict) -> None:
-        audit.record(actor, "survey.import" + suffix, record, **detail)
-
-    with pipeline.run(KIND_RESPONSES, responses_name, responses_bytes, actor, audit=hook) as run:
+    with pipeline.run(KIND_RESPONSES, responses_name, responses_bytes, actor,
+                      audit=audit.import_hook(actor, "survey.import")) as run:
         same = _same_files(sha256(spec_bytes), run.sha256)
         if same is not None:
             return _unchanged(run, same, spec_name, spec_bytes, actor)
