@@ -28,11 +28,10 @@ class Actor:
             raise ValueError("only the system actor acts without a user")
 
     @classmethod
-    def from_request(cls, request, channel: str | None = None) -> "Actor":
-        """The signed-in user of a web or API request (channel from the path unless given)."""
+    def from_request(cls, request) -> "Actor":
+        """The signed-in user of a web or API request (the channel follows the path)."""
         path = getattr(request, "path", "") or ""
-        if channel is None:
-            channel = API if path.startswith("/api/") else WEB
+        channel = API if path.startswith("/api/") else WEB
         user = getattr(request, "user", None)
         if user is None or not getattr(user, "is_authenticated", False):
             raise ValueError("a request actor needs a signed-in user")
@@ -43,7 +42,7 @@ class Actor:
         return cls(user=user, channel=CLI)
 
     @classmethod
-    def system(cls, channel: str = SYSTEM) -> "Actor":
+    def system(cls) -> "Actor":
         """Work done by the application itself (migrations, the demo loader, ``--system``)."""
         return cls(user=None, channel=SYSTEM)
 
