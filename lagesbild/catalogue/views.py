@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lagesbild.calc import fmt
@@ -120,7 +121,7 @@ def measure_detail(request, code):
         "frequency": FREQUENCY_TEXT.get(m.frequency, m.get_frequency_display()),
         "calculation": _calculation(m),
         "validity": _validity(m),
-        "status": _status(m, date.today()),
+        "status": _status(m, timezone.localdate()),
         "exclusions": [line for line in m.exclusions.splitlines() if line.strip()],
         "comparable": ", ".join(f"version {v}" for v in m.comparable_with or []),
     }

@@ -7,10 +7,12 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple, Optional
 
+from django.utils import timezone
+
 from lagesbild.calc import status as st
 from lagesbild.calc.periods import Period
-from lagesbild.ingest.errors import ProblemList
 from lagesbild.catalogue.selectors import valid_on
+from lagesbild.ingest.errors import ProblemList
 from lagesbild.ingest.numbers import MAX_MAGNITUDE, parse_decimal, parse_int
 from lagesbild.ingest.tabular import Table
 
@@ -240,7 +242,7 @@ def parse_targets(table: Table, versions: dict, units: dict) -> list[TargetRow]:
             problems.add(f, "giltig till ligger före giltig från", column=header[idx["valid_to"]], value=cell("valid_to"), **here)
             ok = False
         if ok:
-            measure = valid_on(versions[cell("measure").casefold()], parsed["valid_from"] or date.today())
+            measure = valid_on(versions[cell("measure").casefold()], parsed["valid_from"] or timezone.localdate())
             out.append(TargetRow(row_no, measure.id, units[cell("unit").casefold()].code,
                                  comp, parsed["value"], parsed["warning_band"], parsed["valid_from"], parsed["valid_to"]))
     problems.raise_if_any()

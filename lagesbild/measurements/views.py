@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from functools import wraps
 from typing import Optional
 
@@ -12,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from lagesbild.calc import fmt, periods
@@ -56,7 +56,7 @@ def _period(request, unit: OrgUnit) -> Period:
             return Period.parse(text)
         except ValueError as exc:
             raise _BadPeriod(str(exc)) from None
-    return selectors.latest_period_with_data(unit, periods.YEAR) or Period.containing(date.today(), periods.YEAR)
+    return selectors.latest_period_with_data(unit, periods.YEAR) or Period.containing(timezone.localdate(), periods.YEAR)
 
 
 def _as_of_today(request) -> bool:
