@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lagesbild.org.context.scope",
+                "lagesbild.context_processors.shell",
             ],
         },
     },
