@@ -6,6 +6,7 @@ values read these presenters; nothing else formats a measured value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import NamedTuple, Optional
 
@@ -75,12 +76,12 @@ class Figure:
     def __str__(self) -> str:
         return self.text
 
-    @property
+    @cached_property
     def n_text(self) -> str:
         """'n = 1 234' where the value has a denominator, else ''."""
         return "" if self.value is None or self.n is None else f"n = {fmt.number(self.n)}"
 
-    @property
+    @cached_property
     def with_n(self) -> str:
         """'51,0 % (n = 1 234)' (the value alone without a denominator)."""
         return f"{self.text} ({self.n_text})" if self.n_text else self.text
@@ -234,19 +235,17 @@ STATUS_ORDER = (st.ACHIEVED, st.NEAR, st.NOT_ACHIEVED, st.NO_DATA)
 NAME_SORT = "namn"
 
 
-@dataclass(frozen=True)
-class HeatCell:
+class HeatCell(NamedTuple):
     measure: Measure
     value: Figure
     status: Optional[str]
+    status_label: str
+    badge: str
 
-    @property
-    def status_label(self) -> str:
-        return st.LABELS.get(self.status, "Inget mål") if self.status else "Inget mål"
 
-    @property
-    def badge(self) -> str:
-        return badge_class(self.status)
+def heat_cell(measure: Measure, value: Figure, status: Optional[str]) -> HeatCell:
+    label = st.LABELS.get(status, "Inget mål") if status else "Inget mål"
+    return HeatCell(measure, value, status, label, badge_class(status))
 
 
 @dataclass
@@ -254,7 +253,7 @@ class HeatRow:
     unit: OrgUnit
     cells: list[HeatCell]
 
-    @property
+    @cached_property
     def counts(self) -> dict[str, int]:
         """How many measures are uppnått / nära / ej uppnått / saknar data at this unit."""
         return {k: sum(1 for c in self.cells if c.status == k or (k == st.NO_DATA and c.value.value is None))
@@ -316,7 +315,7 @@ def heatmap(unit: OrgUnit, period: Period, focus: Optional[int] = None, as_of_to
         cells = []
         for m in measures:
             f = figures.get((c.current_path if as_of_today else c.path, m.id))
-            cells.append(HeatCell(m, figure(m, f.value, f.sums), f.status) if f else HeatCell(m, figure(m, None), st.NO_DATA))
+            cells.append(heat_cell(m, figure(m, f.value, f.sums), f.status) if f else heat_cell(m, figure(m, None), st.NO_DATA))
         rows.append(HeatRow(c, cells))
     rows, sort = _sorted_rows(rows, measures, sort, descending)
     return HeatMap(unit, period, measures, rows, children, {path for path, _ in figures}, sort, descending)

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import altair as alt
 import pytest
 
 from lagesbild.ingest.readers import read_path
@@ -120,6 +121,7 @@ def _series_rows() -> list[dict]:
 
 def test_time_series_has_readable_x_labels_a_legend_and_zero_based_shares():
     spec = charts.time_series_spec(_series_rows(), "Andel", {"value": 90.0, "text": "≥ 90,0 %"}, "Andel (%)", NAMES)
+    alt.TopLevelLayerSpec.from_dict(spec)  # a valid Vega-Lite spec (raises otherwise)
     lines = spec["layer"][0]["encoding"]
     assert lines["x"]["axis"]["labelAngle"] == 0
     assert lines["x"]["axis"]["values"] == ["jun 2023", "dec 2023", "jun 2024", "dec 2024", "jun 2025", "dec 2025"]
