@@ -138,10 +138,6 @@ class DashboardRow:
         return self.s.measure
 
     @property
-    def status_class(self) -> str:
-        return self.s.status or "utan_mal"
-
-    @property
     def badge(self) -> str:
         return badge_class(self.s.status)
 
