@@ -116,8 +116,7 @@ def dashboard(request, code):
     unit = _unit(request, code)
     context = _dashboard_context(request, unit)
     audit.record(request, "dashboard.view", unit, period=context["period"].key)
-    template = "measurements/_dashboard_table.html" if request.headers.get("HX-Request") else "measurements/dashboard.html"
-    return render(request, template, context)
+    return render(request, "measurements/dashboard.html", context)
 
 
 @login_required
