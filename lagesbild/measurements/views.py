@@ -50,13 +50,32 @@ def _answers_bad_period(view):
 
 
 def _period(request, unit: OrgUnit) -> Period:
+    """The period asked for (?period=), in the granularity asked for (?periodtyp=): a period of
+    another granularity gives the latest period with data inside it (the form sends both when
+    the reader changes the granularity). No period: the latest year with data."""
     text = request.GET.get("period", "")
-    if text:
-        try:
-            return Period.parse(text)
-        except ValueError as exc:
-            raise _BadPeriod(str(exc)) from None
-    return selectors.latest_period_with_data(unit, periods.YEAR) or Period.containing(date.today(), periods.YEAR)
+    gran = request.GET.get("periodtyp") or None
+    if gran is not None and gran not in periods.GRANULARITIES:
+        raise _BadPeriod("okänd periodtyp (använd month, quarter, tertial eller year)")
+    try:
+        asked = Period.parse(text) if text else None
+    except ValueError as exc:
+        raise _BadPeriod(str(exc)) from None
+    if asked is not None and gran in (None, asked.granularity):
+        return asked
+    gran = gran or periods.YEAR
+    with_data = selectors.periods_with_data(unit, gran)
+    inside = [p for p in with_data if asked is None or p.start < asked.end]
+    return (inside or with_data or [Period.containing(date.today(), gran)])[0]
+
+
+def _period_form(unit: OrgUnit, period: Period) -> dict:
+    """The period selector's choices: the granularities and the periods with data (newest first;
+    the shown period too when it has none)."""
+    choices = selectors.periods_with_data(unit, period.granularity)
+    if period not in choices:
+        choices = sorted([*choices, period], reverse=True)
+    return {"granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES], "period_choices": choices}
 
 
 def _as_of_today(request) -> bool:
@@ -82,12 +101,13 @@ def _dashboard_context(request, unit: OrgUnit) -> dict:
         "d": d, "unit": unit, "period": d.period, "rows": d.rows, "reference_unit": d.reference_unit,
         "reference_label": d.reference_label, "reference_note": d.reference_note, "coverage": d.coverage,
         "focus": d.focus, "focus_areas": FocusArea.objects.all(), "as_of_today": d.as_of_today,
-        "children": d.children, "summary": d.summary,
-        "ancestors": [u for u in OrgUnit.objects.filter(path__in=selectors.ancestor_paths(unit)).order_by("depth")
-                      if scope.can_see(request.user, u)],
-        "granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES],
-        "period_choices": [d.period.shift(-i) for i in range(0, 6)],
+        "grid": d.heatmap, "summary": d.summary, "ancestors": _ancestors(request, unit), **_period_form(unit, d.period),
     }
+
+
+def _ancestors(request, unit: OrgUnit) -> list[OrgUnit]:
+    return [u for u in OrgUnit.objects.filter(path__in=selectors.ancestor_paths(unit)).order_by("depth")
+            if scope.can_see(request.user, u)]
 
 
 @login_required
@@ -96,8 +116,31 @@ def dashboard(request, code):
     unit = _unit(request, code)
     context = _dashboard_context(request, unit)
     audit.record(request, "dashboard.view", unit, period=context["period"].key)
-    template = "measurements/_dashboard_table.html" if request.headers.get("HX-Request") else "measurements/dashboard.html"
-    return render(request, template, context)
+    return render(request, "measurements/dashboard.html", context)
+
+
+@login_required
+@_answers_bad_period
+def heatmap(request, code):
+    """The unit's children × measures: value, n and status per cell, sorted by any column."""
+    unit = _unit(request, code)
+    period = _period(request, unit)
+    grid = presenters.heatmap(unit, period, _focus(request), _as_of_today(request),
+                              sort=request.GET.get("sort", presenters.NAME_SORT), descending=request.GET.get("dir") == "desc")
+    audit.record(request, "heatmap.view", unit, period=period.key)
+    return render(request, "measurements/heatmap.html", {
+        "unit": unit, "period": period, "grid": grid, "focus": _focus(request), "focus_areas": FocusArea.objects.all(),
+        "as_of_today": _as_of_today(request), "ancestors": _ancestors(request, unit), **_period_form(unit, period),
+        "query": _query_without(request, "sort", "dir"),
+    })
+
+
+def _query_without(request, *names: str) -> str:
+    """The page's query string without ``names`` (a sort link adds its own)."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 @login_required
@@ -136,7 +179,8 @@ def measure_detail(request, code, measure):
         "target": page.target, "series": page.series, "ranked": page.ranked, "chart": page.chart,
         "behind": page.behind, "behind_count": page.behind_count, "granularity": page.granularity,
         "granularity_label": page.granularity_label, "sex": page.sex, "as_of_today": page.as_of_today,
-        "granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES], "improvement": page.improvement,
+        "series_granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES], "improvement": page.improvement,
+        **_period_form(unit, period),
     }
     return render(request, "measurements/measure.html", context)
 
