@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Optional
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -26,8 +26,9 @@ from lagesbild.measurements import presenters, selectors as measured
 from lagesbild.measurements import services as measurement_services
 from lagesbild.org import audit, scope
 from lagesbild.org import services as org_services
-from lagesbild.org.models import AuditEvent, Membership
+from lagesbild.org.models import AuditEvent, Membership, OrgUnit
 from lagesbild.surveys import services as survey_services
+from lagesbild.surveys.models import Survey, SurveyIndicator
 
 START_VIEW = "start.view"
 OFF_TARGET = (st.NOT_ACHIEVED, st.NEAR)
@@ -149,6 +150,17 @@ def changes_since(user, since: Optional[datetime]) -> list[Change]:
     return out[:MAX_ROWS]
 
 
+def in_the_system() -> dict:
+    """What the system holds: units by kind, surveys and their development indicators."""
+    counts = dict(OrgUnit.objects.values_list("kind").annotate(n=Count("id")).order_by())
+    return {
+        "units_by_kind": [(label, counts[k]) for k, label in OrgUnit.Kind.choices if counts.get(k)],
+        "surveys": Survey.objects.all()[:10],
+        "survey_count": Survey.objects.count(),
+        "indicator_count": SurveyIndicator.objects.count(),
+    }
+
+
 @login_required
 def start(request):
     user = request.user
@@ -164,6 +176,7 @@ def start(request):
         "since": since,
         "changes": changes_since(user, since),
         "plan": ActionPlan.objects.prefetch_related("foundations", "focus_areas").first(),
+        **in_the_system(),
     }
     return render(request, "start.html", context)
 
