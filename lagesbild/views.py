@@ -58,7 +58,6 @@ IMPORT_KIND_LABELS = {
 
 @dataclass
 class OffTarget:
-    unit: object
     status: object  # measurements.selectors.MeasureStatus
     value: str
     target: str
@@ -71,6 +70,13 @@ class OffTarget:
 
 
 @dataclass
+class UnitOffTarget:
+    unit: object
+    period: object
+    rows: list[OffTarget]
+
+
+@dataclass
 class Change:
     at: datetime
     what: str
@@ -78,20 +84,21 @@ class Change:
     url: str
 
 
-def off_target(user) -> list[OffTarget]:
-    """The measures off target (Ej uppnått, Nära) at each of the user's units, in the latest
-    year with data at that unit (the dashboard's default period)."""
+def off_target(user) -> list[UnitOffTarget]:
+    """The measures off target (Ej uppnått first, then Nära) at each of the user's units, in the
+    latest year with data at that unit (the dashboard's default period)."""
     out = []
     for unit in scope.roots(user)[:MAX_UNITS]:
         period = measured.latest_period_with_data(unit)
         if period is None:
             continue
-        for s in measured.unit_statuses(unit, period):
-            if s.status in OFF_TARGET:
-                url = reverse("measurements:measure", args=[unit.code, s.measure.code]) + f"?period={period.key}"
-                out.append(OffTarget(unit, s, presenters.format_with_unit(s.measure, s.value),
-                                     presenters.target_figure(s.target).text, url))
-    out.sort(key=lambda r: (r.status.status != st.NOT_ACHIEVED, r.unit.path, r.status.measure.code))
+        rows = [
+            OffTarget(s, presenters.format_with_unit(s.measure, s.value), presenters.target_figure(s.target).text,
+                      reverse("measurements:measure", args=[unit.code, s.measure.code]) + f"?period={period.key}")
+            for s in measured.unit_statuses(unit, period) if s.status in OFF_TARGET
+        ]
+        rows.sort(key=lambda r: r.status.status != st.NOT_ACHIEVED)  # stable: catalogue order within
+        out.append(UnitOffTarget(unit, period, rows))
     return out
 
 
