@@ -7,6 +7,8 @@ template loads Google Fonts). Redoc writes its styles into <style> elements (sty
 its page alone allows style elements that carry the request's nonce, which Redoc is given by
 a static init script; scripts stay 'self' only."""
 
+from urllib.parse import urlsplit
+
 from csp.constants import NONCE
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
@@ -60,5 +62,5 @@ class ApiRoot(APIRootView):
         response = super().get(request, *args, **kwargs)
         if request.accepted_renderer.format != "html":
             return response
-        endpoints = [(key, url, *TAGS.get(key, (key, ""))) for key, url in response.data.items()]
+        endpoints = [(urlsplit(url).path, url, *TAGS.get(key, (key, ""))) for key, url in response.data.items()]
         return Response({"endpoints": endpoints}, template_name="api/root.html")

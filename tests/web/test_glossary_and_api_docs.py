@@ -69,7 +69,8 @@ def test_the_api_root_is_swedish_for_a_browser_and_json_for_a_client(client, kal
     page = client.get("/api/v1/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
     html = page.content.decode()
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
-    assert "Lägesbild API, version 1" in html and "Måttkatalog" in html
+    assert "Lägesbild API, version 1" in html and "Måttkatalog" in html and "<th scope=\"row\">Åtgärder</th>" in html
+    assert "<code>/api/v1/measures/</code>" in html and ">analyses<" not in html
     assert f'href="{reverse("swagger-ui")}"' in html and f'href="{reverse("redoc")}"' in html
     for english in ("Api Root", "The default basic root view", "DefaultRouter", "Log in", "HTTP 200 OK"):
         assert english not in html
