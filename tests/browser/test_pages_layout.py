@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 MAIN_PAGES = (
     ("/", "Lägesbild", None),
     ("/uppfoljning/08/", "Region Kalmar län", "51,0\u00a0%"),
+    ("/uppfoljning/08/karta/", "Region Kalmar län", None),
     ("/uppfoljning/08/matt/riskbedomning-70-24h/", "Riskbedömning inom 24 timmar", "51,0\u00a0%"),
     ("/forbattring/", "Förbättringsarbete", None),
     ("/forbattring/luckor/", "Luckor i förbättringsarbetet", None),
@@ -27,6 +28,8 @@ MAIN_PAGES = (
     ("/organisation/", "Organisation", "Region Kalmar län"),
     ("/enkater/", "Enkäter och utvecklingsindikatorer", None),
     ("/enkater/sos-2025/", "Enkät om regionernas patientsäkerhetsarbete 2025", "UI1"),
+    ("/ordlista/", "Ordlista", "FO – fokusområde"),
+    ("/api/docs/", "Lägesbild", None),
 )
 VIEWPORTS = {"dator": (1366, 768), "mobil": (390, 844)}
 SERIOUS = {"serious", "critical"}
