@@ -124,10 +124,23 @@ def _targets_on(measures: Iterable[Measure], on: date, unit_q: Q) -> list[Target
     return out
 
 
-def effective_targets(unit: OrgUnit, measures: Iterable[Measure], on: date) -> dict[int, Target]:
-    """The target that holds for each measure at ``unit`` on a date: the one set nearest above."""
+def targets_around(unit: OrgUnit, measures: Iterable[Measure], on: date) -> list[Target]:
+    """The targets valid on a date set at the unit, above it or below it: one query that serves both
+    ``measure_statuses`` (those above) and ``child_statuses`` (all) on the dashboard."""
+    return _targets_on(measures, on, Q(org_unit__path__in=ancestor_paths(unit)) | Q(org_unit__path__startswith=unit.path))
+
+
+def effective_targets(unit: OrgUnit, measures: Iterable[Measure], on: date,
+                      targets: Optional[list[Target]] = None) -> dict[int, Target]:
+    """The target that holds for each measure at ``unit`` on a date: the one set nearest above.
+    ``targets``: already fetched ones (``targets_around``), of which those above the unit count."""
+    if targets is None:
+        targets = _targets_on(measures, on, Q(org_unit__path__in=ancestor_paths(unit)))
+    else:
+        above = set(ancestor_paths(unit))
+        targets = [t for t in targets if t.org_unit.path in above]
     best: dict[int, Target] = {}
-    for t in _targets_on(measures, on, Q(org_unit__path__in=ancestor_paths(unit))):
+    for t in targets:
         current = best.get(t.measure_id)
         if current is None or t.org_unit.depth > current.org_unit.depth:
             best[t.measure_id] = t
@@ -161,7 +174,8 @@ class MeasureStatus:
 
 
 def measure_statuses(
-    unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False, spark_months: int = 13
+    unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False, spark_months: int = 13,
+    targets: Optional[list[Target]] = None,
 ) -> list[MeasureStatus]:
     """Value, target, status, trend, sparkline and data age for each measure at ``unit``.
 
@@ -190,7 +204,7 @@ def measure_statuses(
             monthly[m_id][p].add(row["num"], row["den"], row["rows"])
         if first_day > data_until.get(m_id, date.min):
             data_until[m_id] = first_day
-    targets = effective_targets(unit, measures, period.start)
+    targets = effective_targets(unit, measures, period.start, targets)
     months = periods.periods_between(spark_first, last_month)
     out = []
     for m in measures:
@@ -371,15 +385,15 @@ class ChildFigure:
 
 
 def child_statuses(unit: OrgUnit, measures: list[Measure], period: Period,
-                   as_of_today: bool = False) -> dict[tuple[str, int], ChildFigure]:
+                   as_of_today: bool = False, targets: Optional[list[Target]] = None) -> dict[tuple[str, int], ChildFigure]:
     """{(child path, measure id): figure} for the children of ``unit`` with data in ``period``.
 
     The sums per (child, measure) come from ``_per_child``; one more query fetches the targets
     set at the unit, above it or below it (the nearest above each child holds).
     """
     by_id = {m.id: m for m in measures}
-    targets = _targets_on(measures, period.start,
-                          Q(org_unit__path__in=ancestor_paths(unit)) | Q(org_unit__path__startswith=unit.path))
+    if targets is None:  # the dashboard passes the ones it fetched for its rows (targets_around)
+        targets = targets_around(unit, measures, period.start)
     targets_of: dict[int, list[Target]] = defaultdict(list)
     for t in targets:
         targets_of[t.measure_id].append(t)

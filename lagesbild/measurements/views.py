@@ -64,15 +64,24 @@ def _period(request, unit: OrgUnit) -> Period:
     if asked is not None and gran in (None, asked.granularity):
         return asked
     gran = gran or periods.YEAR
-    with_data = selectors.periods_with_data(unit, gran)
+    with_data = _periods_with_data(request, unit, gran)
     inside = [p for p in with_data if asked is None or p.start < asked.end]
     return (inside or with_data or [Period.containing(date.today(), gran)])[0]
 
 
-def _period_form(unit: OrgUnit, period: Period) -> dict:
+def _periods_with_data(request, unit: OrgUnit, granularity: str) -> list[Period]:
+    """selectors.periods_with_data, read once per request (the default period and the selector share it)."""
+    memo = request.__dict__.setdefault("_periods_with_data", {})
+    key = (unit.pk, granularity)
+    if key not in memo:
+        memo[key] = selectors.periods_with_data(unit, granularity)
+    return memo[key]
+
+
+def _period_form(request, unit: OrgUnit, period: Period) -> dict:
     """The period selector's choices: the granularities and the periods with data (newest first;
     the shown period too when it has none)."""
-    choices = selectors.periods_with_data(unit, period.granularity)
+    choices = _periods_with_data(request, unit, period.granularity)
     if period not in choices:
         choices = sorted([*choices, period], reverse=True)
     return {"granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES], "period_choices": choices}
@@ -101,7 +110,7 @@ def _dashboard_context(request, unit: OrgUnit) -> dict:
         "d": d, "unit": unit, "period": d.period, "rows": d.rows, "reference_unit": d.reference_unit,
         "reference_label": d.reference_label, "reference_note": d.reference_note, "coverage": d.coverage,
         "focus": d.focus, "focus_areas": FocusArea.objects.all(), "as_of_today": d.as_of_today,
-        "grid": d.heatmap, "summary": d.summary, "ancestors": _ancestors(request, unit), **_period_form(unit, d.period),
+        "grid": d.heatmap, "summary": d.summary, "ancestors": _ancestors(request, unit), **_period_form(request, unit, d.period),
     }
 
 
@@ -130,7 +139,7 @@ def heatmap(request, code):
     audit.record(request, "heatmap.view", unit, period=period.key)
     return render(request, "measurements/heatmap.html", {
         "unit": unit, "period": period, "grid": grid, "focus": _focus(request), "focus_areas": FocusArea.objects.all(),
-        "as_of_today": _as_of_today(request), "ancestors": _ancestors(request, unit), **_period_form(unit, period),
+        "as_of_today": _as_of_today(request), "ancestors": _ancestors(request, unit), **_period_form(request, unit, period),
         "query": _query_without(request, "sort", "dir"),
     })
 
@@ -180,7 +189,7 @@ def measure_detail(request, code, measure):
         "behind": page.behind, "behind_count": page.behind_count, "granularity": page.granularity,
         "granularity_label": page.granularity_label, "sex": page.sex, "as_of_today": page.as_of_today,
         "series_granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES], "improvement": page.improvement,
-        **_period_form(unit, period),
+        **_period_form(request, unit, period),
     }
     return render(request, "measurements/measure.html", context)
 
