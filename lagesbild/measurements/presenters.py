@@ -136,6 +136,8 @@ class DashboardRow:
     spark: str
     near: str = ""  # the values that are nära the target ('≥ 85,0 %'), '' without a warning band
     cycle: object = None  # what a registered annotation provider adds (the improvement cycle)
+    link: str = ""  # the measure page (the view fills it in: one reverse() for all rows)
+    cycle_link: str = ""  # the measure's improvement cycle at the unit and period
 
     @property
     def measure(self) -> Measure:

@@ -104,8 +104,26 @@ def _focus(request) -> Optional[int]:
     return int(focus) if focus and focus.isdigit() else None
 
 
+def _url_for_measures(name: str, *before: str, after: tuple = ()):
+    """reverse(name, [*before, code, *after]) for many measure codes at the price of one reverse():
+    the codes are slugs, which reverse() leaves as they are."""
+    marker = "measure-code-here"
+    prefix, suffix = reverse(name, args=[*before, marker, *after]).split(marker)
+    return lambda code: f"{prefix}{code}{suffix}"
+
+
+def _link_rows(rows, unit: OrgUnit, period: Period, as_of_today: bool) -> None:
+    measure = _url_for_measures("measurements:measure", unit.code)
+    cycle = _url_for_measures("improvement:cycle", after=(unit.code, period.key))
+    query = f"?period={period.key}" + ("&organisation=idag" if as_of_today else "")
+    for r in rows:
+        r.link = measure(r.s.measure.code) + query
+        r.cycle_link = cycle(r.s.measure.code)
+
+
 def _dashboard_context(request, unit: OrgUnit) -> dict:
     d = presenters.dashboard(unit, _period(request, unit), _focus(request), _as_of_today(request))
+    _link_rows(d.rows, unit, d.period, d.as_of_today)
     return {
         "d": d, "unit": unit, "period": d.period, "rows": d.rows, "reference_unit": d.reference_unit,
         "reference_label": d.reference_label, "reference_note": d.reference_note, "coverage": d.coverage,
