@@ -10,8 +10,6 @@ from functools import cached_property
 from decimal import Decimal
 from typing import NamedTuple, Optional
 
-from html import escape
-
 from django.utils.safestring import mark_safe
 
 from lagesbild.calc import fmt, periods
@@ -23,7 +21,7 @@ from lagesbild.org.models import OrgUnit
 from lagesbild.reports import charts
 from lagesbild.reports.sparkline import sparkline
 
-from . import annotations, selectors
+from . import annotations, rendered, selectors
 from .selectors import MeasureStatus, Sums
 
 COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
@@ -138,6 +136,7 @@ class DashboardRow:
     cycle: object = None  # what a registered annotation provider adds (the improvement cycle)
     link: str = ""  # the measure page (the view fills it in: one reverse() for all rows)
     cycle_link: str = ""  # the measure's improvement cycle at the unit and period
+    html: str = ""  # the row's markup (measurements.rendered.dashboard_row, filled in by the view)
 
     @property
     def measure(self) -> Measure:
@@ -272,16 +271,7 @@ class HeatRow:
     def cells_html(self) -> str:
         """The row's measure cells as HTML, built here: 60 cells per row through template tags and
         filters were a third of the dashboard's time."""
-        return mark_safe("".join(_cell_html(c) for c in self.cells))
-
-
-def _cell_html(c: HeatCell) -> str:
-    v = c.value
-    n_text = escape(v.n_text)
-    title = f' title="{escape(v.with_n)}"' if n_text else ""
-    n = f'<br><small class="n">{n_text}</small>' if n_text else ""
-    return (f'<td class="num cell {c.badge}"{title}>{escape(v.text)}{n}'
-            f'<br><span class="badge {c.badge}">{escape(c.status_label)}</span></td>')
+        return mark_safe("".join(rendered.heat_cell(c) for c in self.cells))
 
 
 @dataclass

@@ -22,7 +22,7 @@ from lagesbild.ingest.errors import InputError
 from lagesbild.org import audit, scope
 from lagesbild.org.models import OrgUnit
 
-from . import exports, presenters, selectors, services
+from . import exports, presenters, rendered, selectors, services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -112,18 +112,23 @@ def _url_for_measures(name: str, *before: str, after: tuple = ()):
     return lambda code: f"{prefix}{code}{suffix}"
 
 
-def _link_rows(rows, unit: OrgUnit, period: Period, as_of_today: bool) -> None:
+def _render_rows(d: presenters.Dashboard) -> None:
+    """Each row's links (one reverse() per link for all rows) and its markup (measurements.rendered)."""
+    unit, period = d.unit, d.period
+    rows = d.rows
     measure = _url_for_measures("measurements:measure", unit.code)
     cycle = _url_for_measures("improvement:cycle", after=(unit.code, period.key))
-    query = f"?period={period.key}" + ("&organisation=idag" if as_of_today else "")
+    query = f"?period={period.key}" + ("&organisation=idag" if d.as_of_today else "")
+    show_previous, with_reference = d.show_previous, d.reference_unit is not None
     for r in rows:
         r.link = measure(r.s.measure.code) + query
         r.cycle_link = cycle(r.s.measure.code)
+        r.html = rendered.dashboard_row(r, show_previous, with_reference)
 
 
 def _dashboard_context(request, unit: OrgUnit) -> dict:
     d = presenters.dashboard(unit, _period(request, unit), _focus(request), _as_of_today(request))
-    _link_rows(d.rows, unit, d.period, d.as_of_today)
+    _render_rows(d)
     return {
         "d": d, "unit": unit, "period": d.period, "rows": d.rows, "reference_unit": d.reference_unit,
         "reference_label": d.reference_label, "reference_note": d.reference_note, "coverage": d.coverage,
