@@ -90,3 +90,51 @@ def test_dashboard_heat_map_and_measure_page(page, region_with_data, width, heig
     assert box["width"] <= width and box["width"] >= min(width - 80, 600)  # fills its container
     no_overflow(page)
     shot(page, f"measure-{width}")
+
+
+# --- issue 9: the dashboard by keyboard alone ---------------------------------------------------
+
+FOCUSED = "s => !!document.activeElement && document.activeElement.matches(s)"
+
+
+def tab_to(page, selector: str, limit: int) -> int:
+    """Press Tab until the focused element matches ``selector``; how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED, selector):
+            return presses
+    raise AssertionError(f"{limit} presses of Tab never reached {selector}")
+
+
+def skip_to_content(page) -> None:
+    """The first Tab stop of a page is the skip link; Enter on it puts focus in <main>."""
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED, "a.skip"), "the first Tab stop is not the skip link"
+    page.keyboard.press("Enter")
+    assert page.evaluate(FOCUSED, "main#innehall")
+
+
+def test_the_dashboard_works_with_the_keyboard_alone(page, region_with_data):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(page, "kalmar-admin", PASSWORD)
+    page.goto("/uppfoljning/08/")
+    period = 'select[name="period"]'
+    assert page.locator(f"{period} option:checked").inner_text() == "2025"
+
+    skip_to_content(page)
+    # From the content the period selector is a few stops away (past the crumbs and the period
+    # type), not behind the menu.
+    tab_to(page, period, limit=6)
+    page.keyboard.press("ArrowDown")  # the next older period with data; the page follows the choice
+    page.wait_for_url("**period=2024**")
+    assert page.locator(f"{period} option:checked").inner_text() == "2024"
+    assert "I fjol (2023)" in page.locator("table.dashboard thead").inner_text()
+
+    skip_to_content(page)
+    tab_to(page, 'a[href*="/uppfoljning/08/karta/"]', limit=12)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/uppfoljning/08/karta/**")
+    assert "period=2024" in page.url
+    assert page.locator("h1").inner_text() == "Värmekarta: Region Kalmar län"
+    assert page.locator(f"{period} option:checked").inner_text() == "2024"
+    assert page.locator("table.heatmap tbody th").all_inner_texts() == ["Kirurgkliniken", "Medicinkliniken"]
