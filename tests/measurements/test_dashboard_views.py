@@ -127,3 +127,17 @@ def test_measure_page_shows_target_unit_n_and_the_measures_unit(client, data, ka
 def test_default_period_with_data_is_the_first_choice(data):
     assert selectors.latest_period_with_data(data["region"]) == Period.parse("2025")
     assert selectors.latest_period_with_data(data["region"], periods.MONTH) == Period.parse("2025-05")
+
+
+def test_rows_and_heat_cells_written_in_python_escape_their_texts(client, data, kalmar_user, share):
+    """The dashboard's rows and heat-map cells are built outside the template (measurements.rendered):
+    a measure's title is escaped there as the template would, and the cells keep their markup."""
+    share.title = 'Andel <b>"a" & \'b\'</b>'
+    share.save()
+    client.force_login(kalmar_user)
+    page = text(client.get(reverse("measurements:dashboard", args=["08"]) + "?period=2025"))
+    assert "&lt;b&gt;&quot;a&quot; &amp; &#x27;b&#x27;&lt;/b&gt;" in row(page, "t-andel")
+    assert "<b>" not in page
+    hsf = re.search(r'<th scope="row"><a href="/uppfoljning/T-HSF/.*?</tr>', page, re.S).group(0)
+    assert (f'<td class="num cell status-uppnatt" title="90,2{NB}% (n = 112)">90,2{NB}%'
+            '<br><small class="n">n = 112</small><br><span class="badge status-uppnatt">Uppnått</span></td>') in hsf
