@@ -10,6 +10,7 @@ from functools import cached_property
 from decimal import Decimal
 from typing import NamedTuple, Optional
 
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from lagesbild.calc import fmt, periods
@@ -298,6 +299,13 @@ class HeatMap:
     def columns(self) -> list["HeatColumn"]:
         """One per measure, with the direction its sort link asks for and its aria-sort."""
         return [self._column(m.code, m) for m in self.measures]
+
+    @property
+    def linked_columns(self) -> list[tuple["HeatColumn", str]]:
+        """The columns with their measure page at the unit and period (one reverse() for all)."""
+        marker = "measure-code-here"
+        prefix, suffix = reverse("measurements:measure", args=[self.unit.code, marker]).split(marker)
+        return [(c, f"{prefix}{c.key}{suffix}?period={self.period.key}") for c in self.columns]
 
 
 class HeatColumn(NamedTuple):
