@@ -95,7 +95,9 @@ def off_target(user) -> list[UnitOffTarget]:
         rows = [
             OffTarget(s, presenters.format_with_unit(s.measure, s.value), presenters.target_figure(s.target).text,
                       reverse("measurements:measure", args=[unit.code, s.measure.code]) + f"?period={period.key}")
-            for s in measured.unit_statuses(unit, period) if s.status in OFF_TARGET
+            # unit_statuses without the 13-month sparkline the start page does not draw
+            for s in measured.measure_statuses(unit, measured.measures_for(period), period, spark_months=1)
+            if s.status in OFF_TARGET
         ]
         rows.sort(key=lambda r: r.status.status != st.NOT_ACHIEVED)  # stable: catalogue order within
         out.append(UnitOffTarget(unit, period, rows))
