@@ -95,8 +95,8 @@ def off_target(user) -> list[UnitOffTarget]:
         rows = [
             OffTarget(s, presenters.format_with_unit(s.measure, s.value), presenters.target_figure(s.target).text,
                       reverse("measurements:measure", args=[unit.code, s.measure.code]) + f"?period={period.key}")
-            # unit_statuses without the 13-month sparkline the start page does not draw
-            for s in measured.measure_statuses(unit, measured.measures_for(period), period, spark_months=1)
+            # the period's statuses only: no sparkline, previous period or last year to sum
+            for s in measured.period_statuses(unit, measured.measures_for(period), period)
             if s.status in OFF_TARGET
         ]
         rows.sort(key=lambda r: r.status.status != st.NOT_ACHIEVED)  # stable: catalogue order within
