@@ -22,6 +22,7 @@ if settings.PASSWORD_RESET_ENABLED:
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("ordlista/", views.glossary, name="glossary"),
     path("konto/", include(ACCOUNT)),
     path("enkater/", include("lagesbild.surveys.urls")),
     path("organisation/", include("lagesbild.org.urls")),

@@ -1,24 +1,195 @@
-"""The application shell: the start page that says what is in the system."""
+"""The application shell: the personal start page and the glossary.
+
+The start page answers "what needs me?" for the signed-in user, within their scope: the measures
+of their units that are off target, their overdue actions, their refused imports that still wait
+for a corrected file, and what changed since their previous visit. This module is the top layer
+and reads the apps' selectors and presenters; it changes nothing but the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import render
+from django.urls import reverse
 
+from lagesbild.calc import status as st
+from lagesbild.catalogue import services as catalogue_services
 from lagesbild.catalogue.models import ActionPlan
+from lagesbild.improvement import selectors as improvement
 from lagesbild.ingest.models import Import
-from lagesbild.org import scope
-from lagesbild.org.models import OrgUnit
+from lagesbild.measurements import presenters, selectors as measured
+from lagesbild.measurements import services as measurement_services
+from lagesbild.org import audit, scope
+from lagesbild.org import services as org_services
+from lagesbild.org.models import AuditEvent, Membership, OrgUnit
+from lagesbild.surveys import services as survey_services
 from lagesbild.surveys.models import Survey, SurveyIndicator
+
+START_VIEW = "start.view"
+OFF_TARGET = (st.NOT_ACHIEVED, st.NEAR)
+MAX_UNITS = 5  # units with the most memberships are few; a superuser sees the tops only
+MAX_ROWS = 20  # per list; each list links to its full page
+
+# Where a refused import is done again, by kind.
+IMPORT_PAGES = {
+    measurement_services.KIND_OBSERVATIONS: "measurements:import",
+    measurement_services.KIND_TARGETS: "measurements:import",
+    measurement_services.KIND_REFERENCE: "measurements:import",
+    org_services.KIND_IMPORT: "org:import",
+    catalogue_services.KIND: "catalogue:import",
+    survey_services.KIND_SPEC: "surveys:list",
+    survey_services.KIND_RESPONSES: "surveys:list",
+}
+IMPORT_KIND_LABELS = {
+    measurement_services.KIND_OBSERVATIONS: "Mätvärden",
+    measurement_services.KIND_TARGETS: "Målvärden",
+    measurement_services.KIND_REFERENCE: "Jämförelsevärden (riket)",
+    org_services.KIND_IMPORT: "Enheter",
+    catalogue_services.KIND: "Måttkatalog",
+    survey_services.KIND_SPEC: "Enkätspecifikation",
+    survey_services.KIND_RESPONSES: "Enkätsvar",
+}
+
+
+@dataclass
+class OffTarget:
+    status: object  # measurements.selectors.MeasureStatus
+    value: str
+    target: str
+    url: str
+
+    @property
+    def badge_class(self) -> str:
+        """The agreed badge class: status-ej-uppnatt, status-nara."""
+        return "status-" + self.status.status.replace("_", "-")
+
+
+@dataclass
+class UnitOffTarget:
+    unit: object
+    period: object
+    rows: list[OffTarget]
+
+
+@dataclass
+class Change:
+    at: datetime
+    what: str
+    text: str
+    url: str
+
+
+def off_target(user) -> list[UnitOffTarget]:
+    """The measures off target (Ej uppnått first, then Nära) at each of the user's units, in the
+    latest year with data at that unit (the dashboard's default period)."""
+    out = []
+    for unit in scope.roots(user)[:MAX_UNITS]:
+        period = measured.latest_period_with_data(unit)
+        if period is None:
+            continue
+        rows = [
+            OffTarget(s, presenters.format_with_unit(s.measure, s.value), presenters.target_figure(s.target).text,
+                      reverse("measurements:measure", args=[unit.code, s.measure.code]) + f"?period={period.key}")
+            # the period's statuses only: no sparkline, previous period or last year to sum
+            for s in measured.period_statuses(unit, measured.measures_for(period), period)
+            if s.status in OFF_TARGET
+        ]
+        rows.sort(key=lambda r: r.status.status != st.NOT_ACHIEVED)  # stable: catalogue order within
+        out.append(UnitOffTarget(unit, period, rows))
+    return out
+
+
+def waiting_imports(user) -> list[Import]:
+    """Imports waiting for the user: their latest refused import of each kind that no import of
+    the same kind by them has followed with outcome "Importerad" or "Oförändrad" (a corrected
+    file that went through, or the same data already in place)."""
+    went_through = Import.objects.filter(
+        kind=OuterRef("kind"), uploaded_by=user, uploaded_at__gt=OuterRef("uploaded_at"),
+        outcome__in=[Import.Outcome.OK, Import.Outcome.UNCHANGED],
+    )
+    refused = Import.objects.filter(uploaded_by=user, outcome=Import.Outcome.FAILED).exclude(Exists(went_through))
+    latest = {}
+    for imp in refused.order_by("-uploaded_at", "-id")[:100]:
+        latest.setdefault(imp.kind, imp)
+    for imp in latest.values():
+        imp.kind_label = IMPORT_KIND_LABELS.get(imp.kind, imp.kind)
+        imp.retry_url = reverse(IMPORT_PAGES[imp.kind]) if imp.kind in IMPORT_PAGES else ""
+    return list(latest.values())
+
+
+def previous_visit(user) -> Optional[datetime]:
+    """When the user last opened the start page (their previous "start.view" audit event)."""
+    return AuditEvent.objects.filter(user=user, action=START_VIEW).order_by("-at").values_list("at", flat=True).first()
+
+
+def _visible_imports(user, since: datetime):
+    """Imports that went through since ``since`` and concern the user: all for a national user;
+    otherwise the measure catalogue (everyone reads it) and imports by people who hold a role
+    within the user's part of the organisation."""
+    qs = Import.objects.filter(uploaded_at__gt=since, outcome=Import.Outcome.OK)
+    if not scope.is_national(user):
+        colleagues = Membership.objects.filter(scope.unit_q(user, "org_unit"), user=OuterRef("uploaded_by"))
+        qs = qs.filter(Q(kind=catalogue_services.KIND) | Q(Exists(colleagues)))
+    return qs.select_related("uploaded_by")[:MAX_ROWS]
+
+
+def changes_since(user, since: Optional[datetime]) -> list[Change]:
+    """Analyses and actions in the user's scope written since ``since``, and the imports that
+    concern them (``_visible_imports``), newest first."""
+    if since is None:
+        return []
+    out = []
+    for a in improvement.analyses_for(user).filter(updated_at__gt=since).order_by("-updated_at")[:MAX_ROWS]:
+        out.append(Change(a.updated_at, "Analys", f"{a.measure.title} – {a.org_unit.name}, {a.period.label}",
+                          improvement.cycle_url(a.measure, a.org_unit, a.period)))
+    for act in improvement.actions_for(user).filter(updated_at__gt=since).order_by("-updated_at")[:MAX_ROWS]:
+        an = act.analysis
+        out.append(Change(act.updated_at, "Åtgärd", f"{act.title} ({act.get_status_display().lower()}) – {an.org_unit.name}",
+                          improvement.cycle_url(an.measure, an.org_unit, an.period) + f"#atgard-{act.pk}"))
+    for imp in _visible_imports(user, since):
+        kind = IMPORT_KIND_LABELS.get(imp.kind, imp.kind)
+        out.append(Change(imp.uploaded_at, "Import", f"{kind}: {imp.file_name} ({imp.rows} rader)",
+                          reverse(IMPORT_PAGES[imp.kind]) if imp.kind in IMPORT_PAGES else ""))
+    out.sort(key=lambda c: c.at, reverse=True)
+    return out[:MAX_ROWS]
+
+
+def in_the_system() -> dict:
+    """What the system holds: units by kind, surveys and their development indicators."""
+    counts = dict(OrgUnit.objects.values_list("kind").annotate(n=Count("id")).order_by())
+    return {
+        "units_by_kind": [(label, counts[k]) for k, label in OrgUnit.Kind.choices if counts.get(k)],
+        "surveys": Survey.objects.all()[:10],
+        "survey_count": Survey.objects.count(),
+        "indicator_count": SurveyIndicator.objects.count(),
+    }
 
 
 @login_required
 def start(request):
-    kinds = {k: OrgUnit.objects.filter(kind=k).count() for k, _ in OrgUnit.Kind.choices}
+    user = request.user
+    since = previous_visit(user)
+    audit.record(request, START_VIEW)
+    overdue = list(improvement.overdue_actions(user)[: MAX_ROWS + 1])
     context = {
-        "units_by_kind": [(label, kinds[k]) for k, label in OrgUnit.Kind.choices if kinds[k]],
-        "surveys": Survey.objects.all()[:10],
-        "survey_count": Survey.objects.count(),
-        "indicator_count": SurveyIndicator.objects.count(),
+        "units": scope.roots(user)[:MAX_UNITS],
+        "off_target": off_target(user),
+        "overdue": overdue[:MAX_ROWS],
+        "overdue_more": len(overdue) > MAX_ROWS,
+        "waiting": waiting_imports(user),
+        "since": since,
+        "changes": changes_since(user, since),
         "plan": ActionPlan.objects.prefetch_related("foundations", "focus_areas").first(),
-        "recent_imports": Import.objects.select_related("uploaded_by")[:5] if scope.is_national(request.user) else [],
+        **in_the_system(),
     }
     return render(request, "start.html", context)
+
+
+@login_required
+def glossary(request):
+    return render(request, "glossary.html")

@@ -140,3 +140,16 @@ def test_upload_all_or_nothing_with_located_errors(client, national_user, demo_d
     assert event.channel == "web" and event.path == "/enkater/importera/" and event.detail["outcome"] == "ok"
     (refused,) = AuditEvent.objects.filter(action="survey.import.refused")
     assert refused.channel == "web" and refused.detail["problems"] >= 1
+
+
+def test_a_refused_upload_says_the_files_must_be_chosen_again(client, national_user, demo_dir):
+    """Browsers cannot keep a file input's choice across a response: the page has to say so."""
+    client.force_login(national_user)
+    bad = (demo_dir / "sos-2025-svar.csv").read_bytes().replace(b";F13", b";F13x")
+    with open(demo_dir / "sos-2025.yaml", "rb") as spec:
+        refused = text(client.post(reverse("surveys:upload"), {"spec": spec, "responses": io.BytesIO(bad)}))
+    assert "Välj filerna igen" in refused
+    with open(demo_dir / "sos-2025.yaml", "rb") as spec:
+        missing = text(client.post(reverse("surveys:upload"), {"spec": spec}))
+    assert "Välj filerna igen" in missing
+    assert "Välj filerna igen" not in text(client.get(reverse("surveys:upload")))
