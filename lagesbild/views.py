@@ -2,7 +2,8 @@
 
 The start page answers "what needs me?" for the signed-in user, within their scope: the measures
 of their units that are off target, their overdue actions, their refused imports that still wait
-for a corrected file, and what changed since their previous visit. This module is the top layer
+for a corrected file, and what changed since their previous visit. The page itself is the frame;
+each of those four sections is its own request (``start_section``), loaded as the page opens. This module is the top layer
 and reads the apps' selectors and presenters; it changes nothing but the audit log.
 """
 
@@ -11,24 +12,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 
 from lagesbild.calc import status as st
 from lagesbild.catalogue import services as catalogue_services
 from lagesbild.catalogue.models import ActionPlan
 from lagesbild.improvement import selectors as improvement
+from lagesbild.improvement.models import Action, Analysis
 from lagesbild.ingest.models import Import
 from lagesbild.measurements import presenters, selectors as measured
 from lagesbild.measurements import services as measurement_services
 from lagesbild.org import audit, scope
 from lagesbild.org import services as org_services
-from lagesbild.org.models import AuditEvent, Membership, OrgUnit
+from lagesbild.org.models import AuditEvent, Membership
 from lagesbild.surveys import services as survey_services
-from lagesbild.surveys.models import Survey, SurveyIndicator
 
 START_VIEW = "start.view"
 OFF_TARGET = (st.NOT_ACHIEVED, st.NEAR)
@@ -86,19 +90,23 @@ class Change:
 
 def off_target(user) -> list[UnitOffTarget]:
     """The measures off target (Ej uppnått first, then Nära) at each of the user's units, in the
-    latest year with data at that unit (the dashboard's default period)."""
+    latest year with data at that unit (the dashboard's default period). Only a measure with a
+    target can be off it, so the targets are read first and only their measures are summed."""
     out = []
     for unit in scope.roots(user)[:MAX_UNITS]:
         period = measured.latest_period_with_data(unit)
         if period is None:
             continue
+        measures = measured.measures_for(period)
+        targets = measured.effective_targets(unit, measures, period.start)
+        with_target = [m for m in measures if m.id in targets]
         rows = [
             OffTarget(s, presenters.format_with_unit(s.measure, s.value), presenters.target_figure(s.target).text,
                       reverse("measurements:measure", args=[unit.code, s.measure.code]) + f"?period={period.key}")
             # the period's statuses only: no sparkline, previous period or last year to sum
-            for s in measured.period_statuses(unit, measured.measures_for(period), period)
+            for s in measured.period_statuses(unit, with_target, period, targets=list(targets.values()))
             if s.status in OFF_TARGET
-        ]
+        ] if with_target else []
         rows.sort(key=lambda r: r.status.status != st.NOT_ACHIEVED)  # stable: catalogue order within
         out.append(UnitOffTarget(unit, period, rows))
     return out
@@ -138,10 +146,17 @@ def _visible_imports(user, since: datetime):
     return qs.select_related("uploaded_by")[:MAX_ROWS]
 
 
+def _anything_since(since: datetime) -> bool:
+    """Whether any analysis, action or import at all was written since ``since``: three unscoped
+    checks that spare the scoped queries on the usual visit, when nothing has."""
+    return (Analysis.objects.filter(updated_at__gt=since).exists() or Action.objects.filter(updated_at__gt=since).exists()
+            or Import.objects.filter(uploaded_at__gt=since, outcome=Import.Outcome.OK).exists())
+
+
 def changes_since(user, since: Optional[datetime]) -> list[Change]:
     """Analyses and actions in the user's scope written since ``since``, and the imports that
     concern them (``_visible_imports``), newest first."""
-    if since is None:
+    if since is None or not _anything_since(since):
         return []
     out = []
     for a in improvement.analyses_for(user).filter(updated_at__gt=since).order_by("-updated_at")[:MAX_ROWS]:
@@ -159,37 +174,67 @@ def changes_since(user, since: Optional[datetime]) -> list[Change]:
     return out[:MAX_ROWS]
 
 
-def in_the_system() -> dict:
-    """What the system holds: units by kind, surveys and their development indicators."""
-    counts = dict(OrgUnit.objects.values_list("kind").annotate(n=Count("id")).order_by())
-    return {
-        "units_by_kind": [(label, counts[k]) for k, label in OrgUnit.Kind.choices if counts.get(k)],
-        "surveys": Survey.objects.all()[:10],
-        "survey_count": Survey.objects.count(),
-        "indicator_count": SurveyIndicator.objects.count(),
-    }
+# The start page's sections, each loaded by its own request after the page (htmx, hx-trigger
+# "load"), so the page answers at once and a slow or failing section holds up no other. Without
+# a script each is a link to the same address, which then answers as a page of its own.
+SECTIONS = {
+    "utanfor-malet": "Mått som inte når målet",
+    "forsenade": "Försenade åtgärder",
+    "importer": "Importer som väntar på dig",
+    "andringar": "Ändrat sedan ditt förra besök",
+}
 
 
 @login_required
 def start(request):
-    user = request.user
-    since = previous_visit(user)
+    since = previous_visit(request.user)
     audit.record(request, START_VIEW)
-    overdue = list(improvement.overdue_actions(user)[: MAX_ROWS + 1])
+    urls = {key: reverse("start_section", args=[key]) for key in SECTIONS}
+    # the changes section is told the previous visit, read before this one was recorded
+    urls["andringar"] += "?" + urlencode({"sedan": since.isoformat() if since else ""})
     context = {
-        "units": scope.roots(user)[:MAX_UNITS],
-        "off_target": off_target(user),
-        "overdue": overdue[:MAX_ROWS],
-        "overdue_more": len(overdue) > MAX_ROWS,
-        "waiting": waiting_imports(user),
-        "since": since,
-        "changes": changes_since(user, since),
-        "plan": ActionPlan.objects.prefetch_related("foundations", "focus_areas").first(),
-        **in_the_system(),
+        "units": scope.roots(request.user)[:MAX_UNITS],
+        "sections": [(key, title, urls[key]) for key, title in SECTIONS.items()],
     }
     return render(request, "start.html", context)
 
 
+def _since_asked(request) -> Optional[datetime]:
+    """The previous visit the start page passed (?sedan=, empty for a first visit); when the section
+    is opened on its own, the user's latest visit to the start page."""
+    text = request.GET.get("sedan")
+    if text == "":
+        return None
+    try:
+        asked = parse_datetime(text) if text else None
+    except ValueError:
+        asked = None
+    return asked or previous_visit(request.user)
+
+
+@login_required
+def start_section(request, section: str):
+    if section not in SECTIONS:
+        raise Http404
+    user = request.user
+    context = {"section": section, "title": SECTIONS[section]}
+    if section == "utanfor-malet":
+        context["off_target"] = off_target(user)
+    elif section == "forsenade":
+        overdue = list(improvement.overdue_actions(user)[: MAX_ROWS + 1])
+        context.update(overdue=overdue[:MAX_ROWS], overdue_more=len(overdue) > MAX_ROWS)
+    elif section == "importer":
+        context["waiting"] = waiting_imports(user)
+    else:
+        since = _since_asked(request)
+        context.update(since=since, changes=changes_since(user, since))
+    fragment = f"start/{section}.html"
+    if request.headers.get("HX-Request"):
+        return render(request, fragment, context)
+    return render(request, "start/section_page.html", {**context, "fragment": fragment})
+
+
 @login_required
 def glossary(request):
-    return render(request, "glossary.html")
+    plan = ActionPlan.objects.prefetch_related("foundations", "focus_areas").first()
+    return render(request, "glossary.html", {"plan": plan})

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # The main pages (docs/ui.md): path, the heading or key text in <main>, and a key figure.
 MAIN_PAGES = (
-    ("/", "Din lägesbild", None),
+    ("/", "Din lägesbild", "51,0\u00a0%"),  # the off-target section, loaded after the page
     ("/uppfoljning/08/", "Region Kalmar län", "51,0\u00a0%"),
     ("/uppfoljning/08/karta/", "Region Kalmar län", None),
     ("/uppfoljning/08/matt/riskbedomning-70-24h/", "Riskbedömning inom 24 timmar", "51,0\u00a0%"),

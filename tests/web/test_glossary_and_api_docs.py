@@ -23,6 +23,9 @@ def test_the_glossary_defines_every_agreed_anchor(client, kalmar_user):
         assert anchor in terms, anchor
     assert terms["fo"] == "FO – fokusområde" and "Riket (publicerat)" in terms["riket"]
     assert page.count("<dt") == page.count("<dd>")  # every term has its definition
+    # the action plan's focus areas and foundations, which FO refers to, in the plan's own order
+    plan = page.split('id="plan-rubrik"')[1]
+    assert "Agera för säker vård" in plan and plan.count("<li>") == 4 + 5
 
 
 def test_the_glossary_needs_login(client):

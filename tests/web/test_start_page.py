@@ -1,6 +1,8 @@
 """The personal start page: a strategist sees their own region's off-target measures, overdue
 actions, waiting imports and the changes since their previous visit, and nothing of another region."""
 
+import html
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -50,11 +52,24 @@ def _overdue(unit, measure, title):
     return improvement.add_action(analysis, title, "Ansvarig", date.today() - timedelta(days=10), actor=SYSTEM)
 
 
+PLACEHOLDER = re.compile(r'<div hx-get="([^"]+)" hx-trigger="load" hx-swap="outerHTML"[^>]*>.*?</div>', re.S)
+
+
 def _start(client, user):
+    """The start page as a browser shows it: each section's placeholder swapped for the section,
+    fetched as htmx fetches it (a browser test covers htmx itself)."""
     client.force_login(user)
     r = client.get(reverse("start"))
     assert r.status_code == 200
-    return r.content.decode()
+    page = r.content.decode()
+    assert len(PLACEHOLDER.findall(page)) == 4
+
+    def section(match):
+        got = client.get(html.unescape(match.group(1)), headers={"HX-Request": "true"})
+        assert got.status_code == 200 and "<html" not in got.content.decode()
+        return got.content.decode()
+
+    return PLACEHOLDER.sub(section, page)
 
 
 def test_a_kalmar_strategist_sees_kalmars_off_target_measures_and_overdue_actions_not_skanes(client, regions, kalmar_user):
@@ -105,11 +120,39 @@ def test_a_refused_import_waits_until_a_file_of_the_same_kind_goes_through(clien
     assert "trasig.csv" not in waiting and "Inga avvisade importer" in waiting
 
 
-def test_the_start_page_takes_a_bounded_number_of_queries(client, regions, kalmar_user, django_assert_max_num_queries):
+def test_the_page_and_each_section_take_a_bounded_number_of_queries(client, regions, kalmar_user, django_assert_max_num_queries):
     kalmar, skane, risk, hand = regions
     for i in range(5):
         _overdue(kalmar, risk if i % 2 else hand, f"Åtgärd {i}")
     client.force_login(kalmar_user)
     client.get(reverse("start"))
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(6):
         assert client.get(reverse("start")).status_code == 200
+    for section in ("utanfor-malet", "forsenade", "importer", "andringar"):
+        with django_assert_max_num_queries(9):
+            assert client.get(reverse("start_section", args=[section]), headers={"HX-Request": "true"}).status_code == 200
+
+
+def test_a_section_opened_without_a_script_is_a_page_of_its_own(client, regions, kalmar_user):
+    kalmar, skane, risk, hand = regions
+    _overdue(kalmar, risk, "Utbilda nattpersonalen i Kalmar")
+    client.force_login(kalmar_user)
+    body = client.get(reverse("start_section", args=["forsenade"])).content.decode()
+    assert "<html" in body and "<h1>Försenade åtgärder</h1>" in body and "Utbilda nattpersonalen i Kalmar" in body
+    assert client.get(reverse("start_section", args=["okand"])).status_code == 404
+    client.logout()
+    assert client.get(reverse("start_section", args=["forsenade"])).status_code == 302  # to the login page
+
+
+def test_the_changes_section_reads_the_previous_visit_it_is_given(client, regions, kalmar_user):
+    """The page passes the visit before this one; a timestamp it cannot read falls back to the
+    latest visit, and an empty one means a first visit."""
+    kalmar, skane, risk, hand = regions
+    client.force_login(kalmar_user)
+    client.get(reverse("start"))  # a visit, then a change
+    improvement.record_analysis(hand, kalmar, YEAR, "Ny analys.", actor=SYSTEM)
+    url = reverse("start_section", args=["andringar"])
+    assert "Handhygien i Kalmartest" in client.get(url, {"sedan": "2020-01-01T00:00:00+01:00"}).content.decode()
+    assert "Handhygien i Kalmartest" in client.get(url, {"sedan": "inte ett datum"}).content.decode()
+    assert "ditt första besök" in client.get(url, {"sedan": ""}).content.decode()
+    assert "Inget har ändrats" in client.get(url, {"sedan": "2999-01-01T00:00:00+01:00"}).content.decode()
