@@ -28,8 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "pages"
 
 # (label, path, user): the pages a strategist opens; the demo region is 08 (Region Kalmar län).
+# The start page's four sections are requests of their own, fetched by htmx as the page opens.
+HTMX = {"HX-Request": "true"}
 PAGES = [
     ("Start", "/", "kalmar"),
+    ("Start: mått utanför målet (htmx)", "/start/utanfor-malet/", "kalmar"),
+    ("Start: försenade åtgärder (htmx)", "/start/forsenade/", "kalmar"),
+    ("Start: importer som väntar (htmx)", "/start/importer/", "kalmar"),
+    ("Start: ändrat sedan förra besöket (htmx)", "/start/andringar/", "kalmar"),
     ("Uppföljning, region", "/uppfoljning/08/", "kalmar"),
     ("Uppföljning, verksamhet", "/uppfoljning/08-HSF-MEDK/", "chef"),
     ("Mått, region", "/uppfoljning/08/matt/riskbedomning-70-24h/", "kalmar"),
@@ -63,7 +69,7 @@ def _load_demo(tree: Path, var_dir: Path) -> None:
 
 
 def _time_tree(tree: Path, var_dir: Path, requests: int) -> dict:
-    """One child process: ``requests`` timed requests per page (after two untimed ones)."""
+    """One child process: ``requests`` timed requests per page (after three untimed ones and one profiled)."""
     out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", "--requests", str(requests)],
                          cwd=tree, env=_child_env(tree, var_dir), check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
@@ -71,6 +77,9 @@ def _time_tree(tree: Path, var_dir: Path, requests: int) -> dict:
 
 def child(requests: int) -> dict:
     """Runs inside the tree under test: time every page that exists there."""
+    import cProfile
+    import pstats
+
     import django
 
     django.setup()
@@ -86,25 +95,35 @@ def child(requests: int) -> dict:
         if client is None:
             client = clients[username] = Client()
             client.force_login(users[username])
-        first = client.get(path)
+        headers = HTMX if path.startswith("/start/") else {}
+        first = client.get(path, headers=headers)
         if first.status_code == 404:
             continue  # the page does not exist in this tree
         assert first.status_code == 200, (path, first.status_code)
-        client.get(path)
+        client.get(path, headers=headers)
         queries = []
-        with connection.execute_wrapper(lambda execute, sql, params, many, context: queries.append(sql) or execute(sql, params, many, context)):
-            client.get(path)
+
+        def count(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            client.get(path, headers=headers)
+        # Python function calls of one request: a count that does not depend on the machine's load
+        profile = cProfile.Profile()
+        profile.runcall(client.get, path, headers=headers)
+        calls = pstats.Stats(profile).total_calls
         times = []
         for _ in range(requests):
             t0 = time.perf_counter()
-            response = client.get(path)
+            response = client.get(path, headers=headers)
             times.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200
-        result[label] = {"path": path, "ms": times, "queries": len(queries), "bytes": len(response.content)}
+        result[label] = {"path": path, "ms": times, "queries": len(queries), "calls": calls, "bytes": len(response.content)}
     return result
 
 
-def run(requests: int = 30, rounds: int = 2, against: str | None = None) -> dict:
+def run(requests: int = 30, rounds: int = 3, against: str | None = None) -> dict:
     """Time this tree (and ``against``'s, alternating) and return per page median and p95."""
     trees = {"this": ROOT}
     with tempfile.TemporaryDirectory(prefix="lagesbild-pages-") as tmp:
@@ -136,7 +155,7 @@ def run(requests: int = 30, rounds: int = 2, against: str | None = None) -> dict
             if got:
                 ms = sorted(got["ms"])
                 row[name] = {"p50": statistics.median(ms), "p95": ms[int(0.95 * (len(ms) - 1))],
-                             "queries": got["queries"], "kb": got["bytes"] / 1024}
+                             "queries": got["queries"], "calls": got["calls"], "kb": got["bytes"] / 1024}
         report["pages"].append(row)
     return report
 
