@@ -25,13 +25,15 @@ def test_pages_need_login(client, demo_surveys):
         assert r.status_code == 302 and r["Location"].startswith("/konto/login/")
 
 
-def test_start_page_says_what_is_in_the_system(client, national_user, demo_surveys):
+def test_the_surveys_page_lists_the_surveys_and_the_glossary_the_plan(client, national_user, demo_surveys):
+    """What the start page listed before it became personal (issue 9): the surveys are in the menu's
+    "Utvecklingsindikatorer", the action plan's foundations and focus areas in the glossary."""
     client.force_login(national_user)
-    page = text(client.get("/"))
-    assert "<dt>Region</dt><dd>21</dd>" in page
-    assert "<dt>Kommun</dt><dd>290</dd>" in page
-    assert "Enkät om regionernas patientsäkerhetsarbete 2025" in page
-    assert "Patienten som medskapare" in page and "Öka riskmedvetenhet och beredskap" in page
+    surveys = text(client.get(reverse("surveys:list")))
+    assert "Enkät om regionernas patientsäkerhetsarbete 2025" in surveys
+    assert f'href="{reverse("surveys:results", args=["sos-2025"])}"' in surveys
+    glossary = text(client.get(reverse("glossary")))
+    assert "Patienten som medskapare" in glossary and "Öka riskmedvetenhet och beredskap" in glossary
 
 
 def test_results_page_shows_published_figures(client, national_user, demo_surveys):
