@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_ENV := LAGESBILD_DEBUG=1
 
-.PHONY: install demo demo-data serve test test-sqlite test-postgres chromium bench clean
+.PHONY: install demo demo-data serve test test-sqlite test-postgres chromium bench clean vendor-css
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -37,6 +37,12 @@ test-sqlite: install chromium
 
 test-postgres: install chromium
 	bash scripts/test.sh postgres
+
+# The design system's compiled CSS (committed under lagesbild/static/vendor/; no JavaScript build step).
+NHSUK_VERSION := 10.6.1
+vendor-css:
+	tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent nhsuk-frontend@$(NHSUK_VERSION) >/dev/null && tar xzf nhsuk-frontend-*.tgz) \
+	  && python3 scripts/vendor_css.py $$tmp/package lagesbild/static/vendor/nhsuk-frontend; rc=$$?; rm -rf $$tmp; exit $$rc
 
 bench: install
 	$(BIN)/python -m benchmarks

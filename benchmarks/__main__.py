@@ -1,4 +1,4 @@
-"""`make bench` / `.venv/bin/python -m benchmarks [all|survey|rollup]`: run the benchmarks, rewrite docs/benchmarks.md.
+"""`make bench` / `.venv/bin/python -m benchmarks [all|survey|rollup|pages]`: run the benchmarks, rewrite docs/benchmarks.md.
 
 Each benchmark rewrites only its own section of docs/benchmarks.md (between HTML comment
 markers), so running one leaves the other's figures as they are.
@@ -8,6 +8,9 @@ rollup  the national roll-up: region dashboard, import and roll-up SQL against h
         on PostgreSQL (DATABASE_URL, ≈30 million observations; takes a long while) and on SQLite
         (one region). Options: --regions, --leaves, --months, --import-rows, --requests, --runs,
         --no-postgres, --no-sqlite, --no-diagnostics, --from-json (re-render a saved run).
+
+pages   server time of the main pages on the demo data (SQLite). Options: --against REV (time REV too,
+        in a git worktree, alternating with this tree), --page-requests N (default 30), --page-rounds N (default 3).
 
 Common: --no-write (print only), --output PATH. With DATABASE_URL set, the PostgreSQL parts run
 in child processes against throw-away databases on that server that are dropped afterwards;
@@ -74,6 +77,19 @@ def run_rollup(args, command: str, output: Path, env: dict) -> int:
     return _emit("rollup", text, args, output)
 
 
+def run_pages(args, command: str, output: Path) -> int:
+    from . import bench_pages, pages_report
+
+    when = dt.datetime.now().astimezone()
+    load_before = _load()
+    report = bench_pages.run(requests=args.page_requests, rounds=args.page_rounds, against=args.against)
+    bench_pages.OUT.mkdir(parents=True, exist_ok=True)
+    (bench_pages.OUT / "report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    info = machine()
+    info["load"] = load_before or info["load"]
+    return _emit("pages", pages_report.render(report, info, when, command), args, output)
+
+
 def _emit(name: str, text: str, args, output: Path) -> int:
     print(text)
     if not args.no_write:
@@ -85,7 +101,7 @@ def _emit(name: str, text: str, args, output: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
-    ap.add_argument("which", nargs="?", choices=("all", "survey", "rollup"), default="all")
+    ap.add_argument("which", nargs="?", choices=("all", "survey", "rollup", "pages"), default="all")
     ap.add_argument("--no-write", action="store_true", help="print the section(s), do not rewrite docs/benchmarks.md")
     ap.add_argument("--output", type=Path, default=DOC, help="the results file (default docs/benchmarks.md)")
     g = ap.add_argument_group("survey")
@@ -103,13 +119,17 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--no-sqlite", action="store_true")
     g.add_argument("--no-diagnostics", action="store_true", help="skip the what-if run with PostgreSQL's default settings")
     g.add_argument("--from-json", help="re-render a saved run (benchmarks/out/rollup/report.json) instead of running")
+    g = ap.add_argument_group("pages")
+    g.add_argument("--against", help="a git revision to time as the baseline (e.g. main)")
+    g.add_argument("--page-requests", type=int, default=30, help="timed requests per page and round (default 30)")
+    g.add_argument("--page-rounds", type=int, default=3, help="rounds per tree, alternating (default 3)")
     args = ap.parse_args(argv)
     if args.reps < 1 or args.runs < 1 or args.requests < 1:
         ap.error("--reps, --runs and --requests must be at least 1")
 
     os.chdir(ROOT)
     env = dict(os.environ)  # the survey's SQLite part changes os.environ; the roll-up children get this
-    extra = " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if a not in ("all", "survey", "rollup"))
+    extra = " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if a not in ("all", "survey", "rollup", "pages"))
     if args.which == "all":
         base = COMMAND if not extra else f".venv/bin/python -m benchmarks {extra}"
     else:
@@ -120,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         status |= run_survey(args, command, args.output)
     if args.which in ("all", "rollup"):
         status |= run_rollup(args, command, args.output, env)
+    if args.which in ("all", "pages"):
+        status |= run_pages(args, command, args.output)
     return status
 
 

@@ -481,7 +481,7 @@ def region_plans(world: World, result: dict, tag: str = "") -> dict:
     for label, code in (("slowest", ranked[-1]), ("fastest", ranked[0])):
         unit = OrgUnit.objects.get(code=code)
         _, calls = capture(lambda: selectors.measure_statuses(unit, measures, month))
-        _, more = capture(lambda: selectors.children_status_counts(unit, measures, month))
+        _, more = capture(lambda: selectors.child_statuses(unit, measures, month))
         items = []
         for k, c in enumerate(q for q in calls + more if "measurements_observation" in q["sql"]):
             run_sql(c["sql"], c["params"])
@@ -691,7 +691,7 @@ def rollup_cases(world: World) -> list[dict]:
         lambda: selectors.child_values(region, one, year),
         rollup_sql.per_child(v, region.path, region.id, [one.id], year.start, year.end,
                              selectors.COMPATIBLE[periods.YEAR], True))
-    # The dashboard (measure_statuses + reference_values + children_status_counts). measure_statuses is
+    # The dashboard (measure_statuses + reference_values + child_statuses). measure_statuses is
     # taken as it is: each of its queries on the observation table becomes a case, its baseline chosen by shape.
     _, calls = capture(lambda: selectors.measure_statuses(region, measures, month))
     obs = _rollup_calls(calls)
@@ -708,8 +708,8 @@ def rollup_cases(world: World) -> list[dict]:
         add(f"reference_values: another region ({other.code}) as the comparison, 60 measures, month",
             lambda: selectors.reference_values(measures, other, month),
             rollup_sql.sums(v, other.path, ids, month.start, month.end))
-    add("dashboard – children_status_counts: region → förvaltningar × 60 measures, month",
-        lambda: selectors.children_status_counts(region, measures, month),
+    add("dashboard – child_statuses: region → förvaltningar × 60 measures, month",
+        lambda: selectors.child_statuses(region, measures, month),
         rollup_sql.per_child(v, region.path, region.id, ids, month.start, month.end,
                              selectors.COMPATIBLE[periods.MONTH], True))
     return cases

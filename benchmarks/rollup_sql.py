@@ -93,7 +93,7 @@ def _child_expr(vendor: str, n: int) -> str:
 def per_child(vendor: str, path: str, parent_id: int, measure_ids: Sequence[int], start: date, end: date,
               granularities: Sequence[str], by_measure: bool) -> list[tuple[str, str, list]]:
     """Σ per child of the unit at ``path`` (and per measure when ``by_measure``): child_values /
-    children_status_counts."""
+    child_statuses."""
     m_sql, m_params = _in(vendor, measure_ids)
     g_sql, g_params = _in(vendor, granularities)
     mcol = ", o.measure_id" if by_measure else ""

@@ -42,8 +42,9 @@ def _users(users=USERS) -> list[str]:
     return lines
 
 
-def load_demo() -> list[str]:
-    """Load the demo; idempotent, so `make demo` can run again and again."""
+def load_demo(today=None) -> list[str]:
+    """Load the demo; idempotent, so `make demo` can run again and again. The actions' dates
+    follow ``today`` (default: the local date; see lagesbild.demo_region.load)."""
     with transaction.atomic():
         users = _users()
         out = []
@@ -53,6 +54,6 @@ def load_demo() -> list[str]:
             out.append(f"  {result.survey.title}: {result.respondents} svarande ({result.outcome})")
         from lagesbild.demo_region.load import load as load_region
 
-        out += load_region(get_user_model().objects.get(username="regionadmin"))
+        out += load_region(get_user_model().objects.get(username="regionadmin"), today=today)
         users += _users(LATE_USERS)
     return ["Demodata laddad:", *out, "Logga in på http://127.0.0.1:8000/ som:", *users]

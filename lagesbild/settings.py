@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "lagesbild.org",
     "lagesbild.catalogue",
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lagesbild.org.context.scope",
+                "lagesbild.context_processors.shell",
             ],
         },
     },
@@ -231,10 +233,24 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lägesbild API",
-    "DESCRIPTION": "Patientsäkerhetsindikatorer: enkäter, utvecklingsindikatorer och organisation.",
+    "DESCRIPTION": (
+        "Lägesbildens API för patientsäkerhetsindikatorer: måttkatalogen, organisationen, mätvärden, "
+        "mål och sammanräknade värden, förbättringsarbetet och enkäternas utvecklingsindikatorer. "
+        "Logga in i webbläsaren (sessionen gäller här) eller skicka en token i rubriken "
+        "`Authorization: Token …`. Listor bläddras med `limit` och `offset`."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lagesbild.api.schema.document_errors"],
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags by resource ("surveys"), named in Swedish by the hook
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lagesbild.api.schema.document_errors",
+                             "lagesbild.api.schema.swedish_tags"],
+    # Swagger UI and Redoc are served by the app (drf-spectacular-sidecar), under the strict CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Without deep links: Swagger UI then puts each operation's path inside its expand button as a
+    # link (a link inside a button: axe's serious "nested-interactive").
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
 }
 
 # Logs carry no personal data: only ids, counts and hashes are ever logged. The request loggers

@@ -22,6 +22,8 @@ if settings.PASSWORD_RESET_ENABLED:
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("start/<slug:section>/", views.start_section, name="start_section"),
+    path("ordlista/", views.glossary, name="glossary"),
     path("konto/", include(ACCOUNT)),
     path("enkater/", include("lagesbild.surveys.urls")),
     path("organisation/", include("lagesbild.org.urls")),

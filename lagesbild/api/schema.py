@@ -30,3 +30,37 @@ def document_errors(result, generator, request, public):
                 responses.setdefault(code, {"description": description,
                                             "content": {"application/json": {"schema": body}}})
     return result
+
+
+# Swedish tags: the default tag of an operation is its resource (the path after /api/v1/); each is
+# named and described here, in the order the documentation lists them. Tags an app sets itself
+# are kept (named here too when they are listed).
+TAGS = {
+    "surveys": ("Enkäter", "Enkäter och deras utvecklingsindikatorer på nationell nivå."),
+    "measures": ("Måttkatalog", "Måtten med definition, täljare, nämnare, måttenhet och versioner."),
+    "org-units": ("Organisation", "Enheterna i organisationen: regioner, förvaltningar, verksamheter och enheter."),
+    "observations": ("Mätvärden", "Täljare och nämnare per mått, enhet och månad i din del av organisationen."),
+    "targets": ("Mål", "Målvärden och varningsmarginaler per mått och enhet."),
+    "values": ("Beräknade värden", "Värden sammanräknade för en enhet och allt under den: summan av täljarna delad med summan av nämnarna."),
+    "analyses": ("Analyser", "Analyser av ett måtts resultat för en enhet och en period."),
+    "actions": ("Åtgärder", "Åtgärder som beslutats i en analys: ansvarig, klart senast och status."),
+    "follow-ups": ("Uppföljningar", "Uppföljningar av åtgärdernas effekt."),
+    "förbättringsarbete": ("Förbättringsarbete", "Analyser, åtgärder och uppföljningar av åtgärdernas effekt."),
+    "action-plans": ("Handlingsplaner", "Regionernas och förvaltningarnas handlingsplaner."),
+    "plan-activities": ("Planaktiviteter", "Aktiviteterna i en handlingsplan."),
+}
+
+
+def swedish_tags(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the resource tags in Swedish, with descriptions."""
+    used = []
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            names = [TAGS[t][0] if t in TAGS else t for t in operation.get("tags", [])]
+            operation["tags"] = names
+            used.extend(n for n in names if n not in used)
+    described = {name: text for name, text in TAGS.values()}
+    order = list(described)
+    used.sort(key=lambda n: order.index(n) if n in order else len(order))
+    result["tags"] = [{"name": n, "description": described[n]} if n in described else {"name": n} for n in used]
+    return result

@@ -6,9 +6,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from . import views
+from . import docs, views
 
 router = DefaultRouter()
+router.APIRootView = docs.ApiRoot
 router.register("surveys", views.SurveyViewSet, basename="survey")
 # Each app registers its own endpoints.
 for app in ("org", "catalogue", "measurements", "improvement"):
@@ -29,5 +30,7 @@ class UnknownPath(APIView):
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", docs.SwaggerUI.as_view(), name="swagger-ui"),
+    path("redoc/", docs.Redoc.as_view(), name="redoc"),
     re_path(r"", UnknownPath.as_view()),
 ]

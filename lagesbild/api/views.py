@@ -1,6 +1,6 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,11 +18,13 @@ class SurveyFilter(serializers.Serializer):
                                     help_text="Bara enkäter från detta år.")
 
 
+@extend_schema_view(
+    retrieve=extend_schema(summary="Hämta en enkät"),
+)
 class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
-    """Surveys and their development indicators at national level.
+    """Enkäter och deras utvecklingsindikatorer på nationell nivå.
 
-    National aggregates are readable by every signed-in user; respondent-level answers are
-    not exposed here.
+    De nationella resultaten kan läsas av alla inloggade; enskilda regioners svar lämnas inte ut här.
     """
 
     serializer_class = SurveySerializer
@@ -39,11 +41,12 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
             respondent_count=Count("respondents", filter=Q(respondents__in_population=True))
         ).order_by("-year", "key")
 
-    @extend_schema(parameters=[SurveyFilter])
+    @extend_schema(summary="Lista enkäter", parameters=[SurveyFilter])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(responses=IndicatorResultSerializer(many=True))
+    @extend_schema(summary="Enkätens utvecklingsindikatorer med nationella resultat",
+                   responses=IndicatorResultSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def indicators(self, request, key=None):
         survey = get_object_or_404(Survey.objects.select_related("spec_import", "responses_import"), key=key)

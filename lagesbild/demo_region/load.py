@@ -2,14 +2,25 @@
 
 Order: units, targets, observations, the national reference series, then the analyses with
 their actions and follow-ups, and an action plan with a division plan that inherits it.
-Idempotent: the imports are upserts, and analyses and plans already present are left alone.
+Idempotent: the imports are upserts, analyses and plans already present are left alone, and
+actions and follow-ups already present only get their dates placed again for today.
+
+The dates follow today. The figures stay as published: 2025 is the latest complete data year
+and the analyses are about 2025 whatever day the demo is loaded. The improvement work around
+them is written as on STORY_DAY (mid-June 2026, when the 2025 analyses are a few months old):
+every action's due date, completed date and follow-up date is moved by whole calendar months,
+as many as lie between STORY_DAY's month and today's (a month's last day stays its last day).
+So on any day most actions are open and not yet due, the same few (those due before the story's
+month) are overdue by at most about three months, and the done ones were done in the past.
 """
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 import yaml
+from django.utils import timezone
 
 from lagesbild.calc.periods import Period
 from lagesbild.catalogue.models import FocusArea, Measure
@@ -47,8 +58,14 @@ PLAN_ACTIVITIES = [
 ]
 
 
-def load(admin, data_dir=DATA_DIR) -> list[str]:
+# The day analyser.yaml's dates are written as of (see the module's docstring).
+STORY_DAY = date(2026, 6, 15)
+
+
+def load(admin, data_dir=DATA_DIR, today: date | None = None) -> list[str]:
+    """Load the demo region; ``today`` (default: the local date) places the actions' dates."""
     lines = []
+    shift = months_since_story(today or timezone.localdate())
 
     def read(name):
         return (data_dir / name).read_bytes()
@@ -62,7 +79,7 @@ def load(admin, data_dir=DATA_DIR) -> list[str]:
     lines.append(f"  Observationer: {r.outcome}, {r.created} nya, {r.unchanged} oförändrade")
     r = measurements.import_observations(read("riket.csv"), "riket.csv", actor=system, reference=True)
     lines.append(f"  Jämförelsedata riket: {r.outcome}, {r.created} nya")
-    lines.append(f"  Analyser: {_analyses(data_dir)} nya")
+    lines.append(f"  Analyser: {_analyses(data_dir, shift)} nya")
     lines.append(f"  Handlingsplaner: {_plans()}")
     return lines
 
@@ -71,28 +88,68 @@ def _measure(code: str) -> Measure:
     return Measure.objects.filter(code=code).order_by("-version").first()
 
 
-def _analyses(data_dir) -> int:
+def months_since_story(today: date) -> int:
+    """Whole calendar months from STORY_DAY's month to ``today``'s (negative before it)."""
+    return (today.year - STORY_DAY.year) * 12 + today.month - STORY_DAY.month
+
+
+def shift_months(day: date, months: int) -> date:
+    """``day`` moved by ``months`` calendar months; a month's last day stays the last day, and a
+    day the target month lacks (31 in a 30-day month) becomes its last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    at_end = day.day == calendar.monthrange(day.year, day.month)[1]
+    return date(year, month + 1, last if at_end else min(day.day, last))
+
+
+def _analyses(data_dir, shift: int) -> int:
+    """Record the analyses not yet present; place every demo action's dates (again) for today."""
     doc = yaml.safe_load((data_dir / "analyser.yaml").read_text(encoding="utf-8"))
     created, system = 0, Actor.system()
     for a in doc["analyses"]:
         measure, unit, period = _measure(a["measure"]), OrgUnit.objects.get(code=a["unit"]), Period.parse(str(a["period"]))
-        if Analysis.objects.filter(measure=measure, org_unit=unit, period_start=period.start,
-                                   granularity=period.granularity).exists():
-            continue
-        analysis = improvement.record_analysis(measure, unit, period, a["analysis"], actor=system)
-        created += 1
+        analysis = Analysis.objects.filter(measure=measure, org_unit=unit, period_start=period.start,
+                                           granularity=period.granularity).first()
+        if analysis is None:
+            analysis = improvement.record_analysis(measure, unit, period, a["analysis"], actor=system)
+            created += 1
+        periods = (str(a.get("previous", {}).get("period", "")), str(a["period"]))
         for act in a.get("actions", []):
-            action = improvement.add_action(analysis, act["title"], act["owner_role"], _date(act["due"]),
-                                            description=act.get("description", ""), actor=system)
-            status = STATUS[act["status"]]
-            if status != action.status:
-                improvement.set_action_status(action, status, _date(act["due"]) if status == "klar" else None,
-                                              actor=system)
+            action = _place_action(analysis, act, shift, system)
             for f in act.get("follow_ups", []):
-                improvement.add_follow_up(action, EFFECT[f["effect"]], on=_date(f["date"]), comment=f["text"],
-                                          period_before=str(a.get("previous", {}).get("period", "")),
-                                          period_after=str(a["period"]), actor=system)
+                _place_follow_up(action, f, shift, periods, system)
     return created
+
+
+def _place_action(analysis: Analysis, act: dict, shift: int, actor: Actor):
+    """Add the demo action, or move an earlier load's action to today's dates (its status,
+    which a user may have changed in the demo, is kept)."""
+    due = shift_months(_date(act["due"]), shift)
+    status = STATUS[act["status"]]
+    completed_on = due if status == "klar" else None
+    action = analysis.actions.filter(title=act["title"]).first()
+    if action is None:
+        action = improvement.add_action(analysis, act["title"], act["owner_role"], due,
+                                        description=act.get("description", ""), actor=actor)
+        if status != action.status:
+            improvement.set_action_status(action, status, completed_on, actor=actor)
+    elif action.due_date != due:
+        improvement.update_action(action, due_date=due, completed_on=completed_on, actor=actor)
+    return action
+
+
+def _place_follow_up(action, f: dict, shift: int, periods: tuple[str, str], actor: Actor) -> None:
+    """Add the demo follow-up, or move an earlier load's to today's dates. The demo's follow-ups
+    take their values from the measured figures, which do not move."""
+    on = shift_months(_date(f["date"]), shift)
+    follow_up = action.follow_ups.filter(comment=f["text"]).first()
+    if follow_up is None:
+        improvement.add_follow_up(action, EFFECT[f["effect"]], on=on, comment=f["text"], period_before=periods[0],
+                                  period_after=periods[1], actor=actor)
+    elif follow_up.date != on:
+        improvement.update_follow_up(follow_up, follow_up.effect, on, follow_up.comment, periods[0],
+                                     period_after=periods[1], actor=actor)
 
 
 def _date(value) -> date:

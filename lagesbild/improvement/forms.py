@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from lagesbild.calc.periods import Period
 from lagesbild.catalogue.models import FocusArea, Foundation, Measure
@@ -69,6 +70,11 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return _user_label(obj)
 
 
+CONFIRM_PAST_DUE = "Jag bekräftar att slutdatumet redan har passerat"
+PAST_DUE_ERROR = ("Datumet har redan passerat. Rätta datumet, eller kryssa i att du bekräftar det "
+                  "och spara igen.")
+
+
 class ActionForm(forms.Form):
     title = forms.CharField(label="Åtgärd", max_length=300)
     description = forms.CharField(label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -77,11 +83,26 @@ class ActionForm(forms.Form):
         label="Ansvarig användare", queryset=get_user_model().objects.none(), required=False, empty_label="Ingen vald"
     )
     due_date = forms.DateField(label="Klar senast", widget=DATE)
+    # Shown (as a checkbox) only once the due date has been found to lie before today.
+    confirm_past_due = forms.BooleanField(label=CONFIRM_PAST_DUE, required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, unit: OrgUnit | None = None, **kwargs):
+    def __init__(self, *args, unit: OrgUnit | None = None, today=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
         if unit is not None:
             self.fields["owner"].queryset = possible_owners(unit)
+
+    def clean(self):
+        """A due date before today is kept only when the user confirms it; the confirmation
+        itself is no part of the action (it is removed from cleaned_data)."""
+        data = super().clean()
+        confirmed = data.pop("confirm_past_due", False)
+        due = data.get("due_date")
+        if due is not None and due < self.today:
+            self.fields["confirm_past_due"].widget = forms.CheckboxInput()
+            if not confirmed:
+                self.add_error("due_date", PAST_DUE_ERROR)
+        return data
 
 
 class StatusForm(forms.Form):
@@ -91,7 +112,10 @@ class StatusForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     date = forms.DateField(label="Datum", widget=DATE)
-    effect = forms.ChoiceField(label="Fick åtgärden avsedd effekt?", choices=FollowUp.Effect.choices)
+    # Radio buttons with none checked: the user has to choose, nothing is answered for them.
+    effect = forms.ChoiceField(label="Fick åtgärden avsedd effekt?", choices=FollowUp.Effect.choices,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": "Välj om åtgärden fick avsedd effekt."})
     comment = forms.CharField(label="Kommentar", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     period_before = PeriodKeyField(label="Period före", required=False, max_length=10,
                                    help_text="T.ex. 2025-03, 2025-Q1, 2025-T1 eller 2025.")
@@ -116,7 +140,7 @@ class PlanForm(forms.Form):
 
 class InheritForm(forms.Form):
     division = forms.ModelChoiceField(label="Förvaltning", queryset=OrgUnit.objects.none())
-    title = forms.CharField(label="Namn (valfritt)", max_length=300, required=False)
+    title = forms.CharField(label="Namn", max_length=300, required=False)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -129,6 +129,10 @@ class ActionSerializer(_ScrubbedTextSerializer):
         fields = ["id", "analysis", "title", "description", "owner_name", "owner", "due_date", "status",
                   "completed_on", "is_overdue", "created_at", "updated_at", "notice"]
         read_only_fields = ["created_at", "updated_at"]
+        # The web form asks for a confirmation of a due date before today; the API, used to carry
+        # actions over from other systems, accepts it as given (is_overdue then says true).
+        extra_kwargs = {"due_date": {"help_text": "Klar senast. Ett datum som redan har passerat godtas; "
+                                                  "åtgärden visas då som försenad."}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -296,6 +296,10 @@ def _divisions_without_plan(user, plan: ActionPlan):
     return OrgUnit.objects.filter(pk__in=[u.pk for u in candidates if scope.has_role(user, PLAN_ROLES, u)])
 
 
+# The inherit form shares the plan page with the activity form: a prefix keeps their ids apart.
+INHERIT_PREFIX = "arv"
+
+
 def _plan_context(request, plan, **forms) -> dict:
     may_edit = scope.has_role(request.user, PLAN_ROLES, plan.org_unit)
     divisions = _divisions_without_plan(request.user, plan)
@@ -305,7 +309,7 @@ def _plan_context(request, plan, **forms) -> dict:
         "groups": selectors.activities_by_focus_area(plan),
         "may_edit": may_edit,
         "activity_form": forms.get("activity_form") or ActivityForm(plan=plan),
-        "inherit_form": forms.get("inherit_form") or InheritForm(units=divisions),
+        "inherit_form": forms.get("inherit_form") or InheritForm(units=divisions, prefix=INHERIT_PREFIX),
         "may_inherit": divisions.exists(),
         "children": children,
     }
@@ -342,7 +346,7 @@ def activity_add(request, pk):
 def plan_inherit(request, pk):
     plan = _scoped_plan(request, pk)
     divisions = _divisions_without_plan(request.user, plan)
-    form = InheritForm(request.POST, units=divisions)
+    form = InheritForm(request.POST, units=divisions, prefix=INHERIT_PREFIX)
     if form.is_valid():
         child = _call(form, services.inherit_plan, form.cleaned_data["division"], plan, form.cleaned_data["title"],
                       actor=Actor.from_request(request))

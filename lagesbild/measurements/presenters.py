@@ -6,8 +6,12 @@ values read these presenters; nothing else formats a measured value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import NamedTuple, Optional
+
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from lagesbild.calc import fmt, periods
 from lagesbild.calc import status as st
@@ -18,7 +22,7 @@ from lagesbild.org.models import OrgUnit
 from lagesbild.reports import charts
 from lagesbild.reports.sparkline import sparkline
 
-from . import annotations, selectors
+from . import annotations, rendered, selectors
 from .selectors import MeasureStatus, Sums
 
 COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
@@ -65,24 +69,51 @@ def plain(value: Optional[Decimal], exact: bool = False) -> Optional[str]:
 
 @dataclass(frozen=True)
 class Figure:
-    """An exact value and the text a reader sees; a template shows the text."""
+    """An exact value, the text a reader sees and the denominator behind it (n); a template shows
+    the text and ``n_text``."""
 
     value: Optional[Decimal]
     text: str
+    n: Optional[int] = None
 
     def __str__(self) -> str:
         return self.text
 
+    @cached_property
+    def n_text(self) -> str:
+        """'n = 1 234' where the value has a denominator, else ''."""
+        return "" if self.value is None or self.n is None else f"n = {fmt.number(self.n)}"
 
-def figure(measure, value: Optional[Decimal]) -> Figure:
-    return Figure(value, format_value(measure, value))
+    @cached_property
+    def with_n(self) -> str:
+        """'51,0 % (n = 1 234)' (the value alone without a denominator)."""
+        return f"{self.text} ({self.n_text})" if self.n_text else self.text
+
+
+def figure(measure, value: Optional[Decimal], sums: Optional[Sums] = None) -> Figure:
+    return Figure(value, format_value(measure, value), sums.denominator if sums is not None else None)
 
 
 def target_figure(target) -> Figure:
-    """A target as '≥ 90,0' (its comparator and value at the measure's decimals)."""
+    """A target with the measure's unit: '≥ 90,0 %', '< 2,0 %', '≤ 250 per 1 000'."""
     if target is None:
         return Figure(None, fmt.DASH)
-    return Figure(target.value, f"{COMPARATOR_SIGNS[target.comparator]} {fmt.number(target.value, target.measure.decimals)}")
+    return Figure(target.value, f"{COMPARATOR_SIGNS[target.comparator]} {format_with_unit(target.measure, target.value)}")
+
+
+def near_text(target) -> str:
+    """The values that are *nära* a target, from its warning band: '≥ 85,0 %' for '≥ 90,0 %' with a
+    band of 5; '' without a band (then a value either meets the target or not)."""
+    if target is None or not target.warning_band:
+        return ""
+    if target.comparator in (">=", ">"):
+        return f"≥ {format_with_unit(target.measure, target.value - target.warning_band)}"
+    return f"≤ {format_with_unit(target.measure, target.value + target.warning_band)}"
+
+
+def badge_class(status: Optional[str]) -> str:
+    """The status badge's class: 'status-uppnatt', 'status-ej-uppnatt', 'status-utan-mal'."""
+    return "status-" + (status or "utan_mal").replace("_", "-")
 
 
 def target_plain(target) -> Optional[str]:
@@ -102,15 +133,19 @@ class DashboardRow:
     last_year: Figure
     reference: Figure
     spark: str
+    near: str = ""  # the values that are nära the target ('≥ 85,0 %'), '' without a warning band
     cycle: object = None  # what a registered annotation provider adds (the improvement cycle)
+    link: str = ""  # the measure page (the view fills it in: one reverse() for all rows)
+    cycle_link: str = ""  # the measure's improvement cycle at the unit and period
+    html: str = ""  # the row's markup (measurements.rendered.dashboard_row, filled in by the view)
 
     @property
     def measure(self) -> Measure:
         return self.s.measure
 
     @property
-    def status_class(self) -> str:
-        return self.s.status or "utan_mal"
+    def badge(self) -> str:
+        return badge_class(self.s.status)
 
 
 @dataclass
@@ -123,15 +158,26 @@ class Dashboard:
     reference_unit: Optional[OrgUnit]
     reference_label: str
     reference_note: str
-    children: list[tuple[OrgUnit, dict]]
+    heatmap: "HeatMap"
     coverage: str
     summary: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def show_previous(self) -> bool:
+        """'Föregående' is its own column only when it is not the same period as 'I fjol' (a year)."""
+        return self.period.previous != self.period.same_last_year
+
+    @property
+    def near_example(self) -> Optional[DashboardRow]:
+        """A row whose target has a warning band, to explain 'Nära' with real figures."""
+        return next((r for r in self.rows if r.near), None)
+
 
 def rows_for(unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False,
-             reference: Optional[dict] = None, annotate: bool = True) -> list[DashboardRow]:
-    """One row per measure: value, target, status, the previous period, last year, comparison."""
-    statuses = selectors.measure_statuses(unit, measures, period, as_of_today)
+             reference: Optional[dict] = None, annotate: bool = True, targets: Optional[list] = None) -> list[DashboardRow]:
+    """One row per measure: value, target, status, the previous period, last year, comparison.
+    ``targets``: already fetched (selectors.targets_around), else fetched here."""
+    statuses = selectors.measure_statuses(unit, measures, period, as_of_today, targets=targets)
     extra = annotations.collect(measures, unit, period) if annotate else {}
     reference = reference or {}
     rows = []
@@ -139,9 +185,11 @@ def rows_for(unit: OrgUnit, measures: list[Measure], period: Period, as_of_today
         m = s.measure
         ref = reference.get(m.id)
         rows.append(DashboardRow(
-            s=s, value=figure(m, s.value), target=target_figure(s.target), previous=figure(m, s.previous),
-            last_year=figure(m, s.last_year), reference=figure(m, ref.value if ref else None),
-            spark=sparkline([v for _, v in s.series], f"{m.title}, senaste 13 månaderna"), cycle=extra.get(m.id),
+            s=s, value=figure(m, s.value, s.sums), target=target_figure(s.target),
+            previous=figure(m, s.previous, s.previous_sums), last_year=figure(m, s.last_year, s.last_year_sums),
+            reference=Figure(ref.value, format_value(m, ref.value), ref.n) if ref else figure(m, None),
+            spark=sparkline([v for _, v in s.series], f"{m.title}, senaste 13 månaderna"),
+            near=near_text(s.target), cycle=extra.get(m.id),
         ))
     return rows
 
@@ -157,7 +205,7 @@ def _reference_label(ref: Optional[OrgUnit], figures: dict, period: Period) -> t
     return PUBLISHED_NATION, note
 
 
-def coverage_text(children: list[OrgUnit], counts: dict) -> str:
+def coverage_text(children: list[OrgUnit], counts) -> str:
     """What a roll-up covers, per kind of child that has data (every kind when none has):
     '3 av 21 regioner har data', '1 av 21 regioner och 2 av 290 kommuner har data'."""
     if not children:
@@ -176,14 +224,124 @@ def dashboard(unit: OrgUnit, period: Period, focus: Optional[int] = None, as_of_
     measures = selectors.measures_for(period, focus)
     ref = selectors.reference_unit(unit)
     figures = selectors.reference_figures(measures, ref, period) if ref else {}
-    rows = rows_for(unit, measures, period, as_of_today, figures)
+    targets = selectors.targets_around(unit, measures, period.start)  # one fetch for the rows and the children
+    rows = rows_for(unit, measures, period, as_of_today, figures, targets=targets)
     label, note = _reference_label(ref, figures, period)
-    children = list(unit.children.order_by("name")) if not as_of_today else list(
-        unit.children.filter(valid_to__isnull=True).order_by("name"))
-    counts = selectors.children_status_counts(unit, measures, period, as_of_today)
-    summary = {k: sum(1 for r in rows if r.s.status == k) for k in (st.ACHIEVED, st.NEAR, st.NOT_ACHIEVED, st.NO_DATA)}
-    return Dashboard(unit, period, as_of_today, focus, rows, ref, label, note,
-                     [(c, counts.get(c.path, {})) for c in children], coverage_text(children, counts), summary)
+    grid = heatmap(unit, period, focus, as_of_today, measures=measures, targets=targets)
+    summary = {k: sum(1 for r in rows if r.s.status == k) for k in STATUS_ORDER}
+    return Dashboard(unit, period, as_of_today, focus, rows, ref, label, note, grid,
+                     coverage_text(grid.children, grid.paths_with_data), summary)
+
+
+# --- the heat map: the unit's children × measures ---------------------------------------------
+
+STATUS_ORDER = (st.ACHIEVED, st.NEAR, st.NOT_ACHIEVED, st.NO_DATA)
+NAME_SORT = "namn"
+
+
+class HeatCell(NamedTuple):
+    measure: Measure
+    value: Figure
+    status: Optional[str]
+    status_label: str
+    badge: str
+
+
+def heat_cell(measure: Measure, value: Figure, status: Optional[str]) -> HeatCell:
+    label = st.LABELS.get(status, "Inget mål") if status else "Inget mål"
+    return HeatCell(measure, value, status, label, badge_class(status))
+
+
+@dataclass
+class HeatRow:
+    unit: OrgUnit
+    cells: list[HeatCell]
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """How many measures are uppnått / nära / ej uppnått / saknar data at this unit."""
+        out = dict.fromkeys(STATUS_ORDER, 0)
+        for c in self.cells:
+            if c.value.value is None or c.status == st.NO_DATA:
+                out[st.NO_DATA] += 1
+            elif c.status in out:
+                out[c.status] += 1
+        return out
+
+    @cached_property
+    def cells_html(self) -> str:
+        """The row's measure cells as HTML, built here: 60 cells per row through template tags and
+        filters were a third of the dashboard's time."""
+        return mark_safe("".join(rendered.heat_cell(c) for c in self.cells))
+
+
+@dataclass
+class HeatMap:
+    unit: OrgUnit
+    period: Period
+    measures: list[Measure]
+    rows: list[HeatRow]
+    children: list[OrgUnit]
+    paths_with_data: set[str]
+    sort: str = NAME_SORT
+    descending: bool = False
+
+    def _column(self, key: str, measure: Optional[Measure]) -> "HeatColumn":
+        sorted_here = key == self.sort
+        return HeatColumn(key, measure, "desc" if sorted_here and not self.descending else "asc",
+                          ("descending" if self.descending else "ascending") if sorted_here else "")
+
+    @property
+    def name_column(self) -> "HeatColumn":
+        return self._column(NAME_SORT, None)
+
+    @property
+    def columns(self) -> list["HeatColumn"]:
+        """One per measure, with the direction its sort link asks for and its aria-sort."""
+        return [self._column(m.code, m) for m in self.measures]
+
+    @property
+    def linked_columns(self) -> list[tuple["HeatColumn", str]]:
+        """The columns with their measure page at the unit and period (one reverse() for all)."""
+        marker = "measure-code-here"
+        prefix, suffix = reverse("measurements:measure", args=[self.unit.code, marker]).split(marker)
+        return [(c, f"{prefix}{c.key}{suffix}?period={self.period.key}") for c in self.columns]
+
+
+class HeatColumn(NamedTuple):
+    key: str
+    measure: Optional[Measure]
+    next_dir: str  # what the column's sort link asks for: the other direction on the sorted column
+    aria_sort: str  # "ascending" / "descending" on the sorted column, else ""
+
+
+def _sorted_rows(rows: list[HeatRow], measures: list[Measure], sort: str, descending: bool) -> tuple[list[HeatRow], str]:
+    index = next((i for i, m in enumerate(measures) if m.code == sort), None)
+    if index is None:
+        return sorted(rows, key=lambda r: r.unit.name, reverse=descending), NAME_SORT
+    with_value = [r for r in rows if r.cells[index].value.value is not None]
+    without = [r for r in rows if r.cells[index].value.value is None]  # always last, by name
+    with_value.sort(key=lambda r: (r.cells[index].value.value, r.unit.name), reverse=descending)
+    return with_value + sorted(without, key=lambda r: r.unit.name), sort
+
+
+def heatmap(unit: OrgUnit, period: Period, focus: Optional[int] = None, as_of_today: bool = False,
+            sort: str = NAME_SORT, descending: bool = False, measures: Optional[list[Measure]] = None,
+            targets: Optional[list] = None) -> HeatMap:
+    """Each child of ``unit`` × each measure: value, n and status; sorted by name or by a measure's value."""
+    measures = measures if measures is not None else selectors.measures_for(period, focus)
+    children = unit.children.order_by("name")
+    children = list(children.filter(valid_to__isnull=True) if as_of_today else children)
+    figures = selectors.child_statuses(unit, measures, period, as_of_today, targets)
+    rows = []
+    for c in children:
+        cells = []
+        for m in measures:
+            f = figures.get((c.current_path if as_of_today else c.path, m.id))
+            cells.append(heat_cell(m, figure(m, f.value, f.sums), f.status) if f else heat_cell(m, figure(m, None), st.NO_DATA))
+        rows.append(HeatRow(c, cells))
+    rows, sort = _sorted_rows(rows, measures, sort, descending)
+    return HeatMap(unit, period, measures, rows, children, {path for path, _ in figures}, sort, descending)
 
 
 # --- the measure page -------------------------------------------------------------------------
@@ -193,6 +351,8 @@ class SeriesRow(NamedTuple):
     period: Period
     sums: Sums
     value: Figure
+    last_year: Figure
+    reference: Figure
 
 
 class RankedRow(NamedTuple):
@@ -223,6 +383,24 @@ class MeasurePage:
     sex: dict[str, Figure]
     chart: str
     improvement: object = None  # the registered annotation for this measure
+    has_reference: bool = False  # a published national figure exists for some period of the series
+
+    @property
+    def near(self) -> str:
+        return near_text(self.status.target)
+
+    @property
+    def measure(self) -> Measure:
+        return self.m
+
+    @property
+    def badge(self) -> str:
+        return badge_class(self.status.status)
+
+    @property
+    def zero_based(self) -> bool:
+        """The chart's y axis starts at zero (shares); otherwise the page says it does not."""
+        return self.m.unit_info.is_share
 
     @property
     def granularity_label(self) -> str:
@@ -245,21 +423,41 @@ def measure_page(unit: OrgUnit, m: Measure, period: Period, granularity: Optiona
     (status,) = selectors.measure_statuses(unit, [m], period, as_of_today)
     last = Period.containing(period.end, gran).previous
     first = last.shift(-(SERIES_LENGTH[gran] - 1))
-    series_sums = selectors.sums_by_period(unit, [m], first, last, as_of_today)[m.id]
-    series = [SeriesRow(p, series_sums[p], figure(m, series_sums[p].value(m))) for p in periods.periods_between(first, last)]
+    sums = selectors.sums_by_period(unit, [m], first.same_last_year, last, as_of_today)[m.id]
+    reference = selectors.reference_unit(unit)
+    published = selectors.reference_series(m, reference, first, last) if reference else {}
+    series = [SeriesRow(p, sums[p], figure(m, sums[p].value(m), sums[p]),
+                        figure(m, sums[p.same_last_year].value(m), sums[p.same_last_year]),
+                        figure(m, published[p].value(m), published[p]) if p in published else figure(m, None))
+              for p in periods.periods_between(first, last)]
+    reference = reference if any(r.reference.value is not None for r in series) else None
     names = {u.path: u for u in OrgUnit.objects.filter(parent=unit)}
     ranked = [(names.get(path), path, sums.value(m), sums) for path, sums in selectors.child_values(unit, m, period, as_of_today)]
     ranked.sort(key=lambda x: (x[2] is None, -(x[2] or 0) if m.direction == st.HIGHER else (x[2] or 0)))
     behind = selectors.observations_behind(m, unit, period, as_of_today)
-    chart_rows = [{"period": r.period.label, "order": i, "value": None if r.value.value is None else float(r.value.value)}
-                  for i, r in enumerate(series)]
-    chart = charts.svg(charts.time_series_spec(chart_rows, m.title, float(status.target.value) if status.target else None,
-                                               m.unit_info.axis_title))
+    chart = charts.svg(chart_spec(unit, m, series, status.target, reference is not None))
     return MeasurePage(
         unit=unit, m=m, period=period, granularity=gran, as_of_today=as_of_today, status=status,
-        value=figure(m, status.value), target=target_figure(status.target), series=series,
+        value=figure(m, status.value, status.sums), target=target_figure(status.target), series=series,
         ranked=[RankedRow(u, path, figure(m, v), s) for u, path, v, s in ranked],
         observations=behind, behind_count=behind.count(),
         sex={k: figure(m, v) for k, v in selectors.sex_split(m, unit, period, as_of_today).items()},
-        chart=chart, improvement=annotations.collect([m], unit, period).get(m.pk),
+        chart=chart, improvement=annotations.collect([m], unit, period).get(m.pk), has_reference=reference is not None,
     )
+
+
+def chart_spec(unit: OrgUnit, m: Measure, series: list[SeriesRow], target, with_reference: bool) -> dict:
+    """The measure page's chart: the unit's series, the same periods a year earlier, the published
+    national figure where it exists and the target line (reports.charts.time_series_spec)."""
+    roles = [("unit", "value"), ("last_year", "last_year")] + ([("reference", "reference")] if with_reference else [])
+    rows = [{"period": r.period.label, "series": role, "value": _float(getattr(r, attr).value),
+             "text": getattr(r, attr).with_n} for role, attr in roles for r in series]
+    goal = target_figure(target)
+    names = {"unit": unit.name, "last_year": "Samma period året före", "reference": PUBLISHED_NATION,
+             "target": f"Mål {goal.text}"}
+    return charts.time_series_spec(rows, m.title, {"value": float(target.value), "text": goal.text} if target else None,
+                                   m.unit_info.axis_title, names, zero=m.unit_info.is_share)
+
+
+def _float(value: Optional[Decimal]) -> Optional[float]:
+    return None if value is None else float(value)

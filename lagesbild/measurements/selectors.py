@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Iterable, Optional
 
-from django.db.models import Count, F, Max, Q, Sum, Value
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import StrIndex, Substr
 
 from lagesbild.calc import periods, ratio, status as st
@@ -124,10 +124,23 @@ def _targets_on(measures: Iterable[Measure], on: date, unit_q: Q) -> list[Target
     return out
 
 
-def effective_targets(unit: OrgUnit, measures: Iterable[Measure], on: date) -> dict[int, Target]:
-    """The target that holds for each measure at ``unit`` on a date: the one set nearest above."""
+def targets_around(unit: OrgUnit, measures: Iterable[Measure], on: date) -> list[Target]:
+    """The targets valid on a date set at the unit, above it or below it: one query that serves both
+    ``measure_statuses`` (those above) and ``child_statuses`` (all) on the dashboard."""
+    return _targets_on(measures, on, Q(org_unit__path__in=ancestor_paths(unit)) | Q(org_unit__path__startswith=unit.path))
+
+
+def effective_targets(unit: OrgUnit, measures: Iterable[Measure], on: date,
+                      targets: Optional[list[Target]] = None) -> dict[int, Target]:
+    """The target that holds for each measure at ``unit`` on a date: the one set nearest above.
+    ``targets``: already fetched ones (``targets_around``), of which those above the unit count."""
+    if targets is None:
+        targets = _targets_on(measures, on, Q(org_unit__path__in=ancestor_paths(unit)))
+    else:
+        above = set(ancestor_paths(unit))
+        targets = [t for t in targets if t.org_unit.path in above]
     best: dict[int, Target] = {}
-    for t in _targets_on(measures, on, Q(org_unit__path__in=ancestor_paths(unit))):
+    for t in targets:
         current = best.get(t.measure_id)
         if current is None or t.org_unit.depth > current.org_unit.depth:
             best[t.measure_id] = t
@@ -152,6 +165,8 @@ class MeasureStatus:
     trend: Optional[str]
     series: list[tuple[Period, Optional[Decimal]]] = field(default_factory=list)
     data_until: Optional[date] = None  # the latest month with data within the dashboard's window
+    previous_sums: Sums = field(default_factory=Sums)
+    last_year_sums: Sums = field(default_factory=Sums)
 
     @property
     def status_label(self) -> str:
@@ -159,7 +174,8 @@ class MeasureStatus:
 
 
 def measure_statuses(
-    unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False, spark_months: int = 13
+    unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False, spark_months: int = 13,
+    targets: Optional[list[Target]] = None,
 ) -> list[MeasureStatus]:
     """Value, target, status, trend, sparkline and data age for each measure at ``unit``.
 
@@ -188,19 +204,52 @@ def measure_statuses(
             monthly[m_id][p].add(row["num"], row["den"], row["rows"])
         if first_day > data_until.get(m_id, date.min):
             data_until[m_id] = first_day
-    targets = effective_targets(unit, measures, period.start)
+    targets = effective_targets(unit, measures, period.start, targets)
     months = periods.periods_between(spark_first, last_month)
     out = []
     for m in measures:
         sums = by_period[m.id][period]
         value = sums.value(m)
-        prev = by_period[m.id][period.previous].value(m)
-        ly = by_period[m.id][period.same_last_year].value(m)
+        prev_sums, ly_sums = by_period[m.id][period.previous], by_period[m.id][period.same_last_year]
+        prev, ly = prev_sums.value(m), ly_sums.value(m)
         t = targets.get(m.id)
         s = st.status(value, t.comparator, t.value, t.warning_band) if t else (st.NO_DATA if value is None else None)
         series = [(p, monthly[m.id][p].value(m)) for p in months]
         out.append(MeasureStatus(m, period, value, sums, t, s, prev, ly, st.trend(value, prev, m.direction), series,
-                                 data_until.get(m.id)))
+                                 data_until.get(m.id), prev_sums, ly_sums))
+    return out
+
+
+def period_statuses(unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False,
+                    targets: Optional[list[Target]] = None) -> list[MeasureStatus]:
+    """Value, n, target and status of each measure at ``unit`` in ``period`` only: what
+    ``measure_statuses`` gives without the sparkline, the previous period, last year, the trend and
+    the data age (those fields are empty), for lists that show no more (the start page).
+
+    The database sums each measure's rows of the period (in granularities that fold into it) to one
+    row per measure and source (own rows, subtree sums): a few dozen rows, not months of them."""
+    ids = [m.id for m in measures]
+    window = dict(measure_id__in=ids, period_start__gte=period.start, period_start__lt=period.end,
+                  granularity__in=COMPATIBLE[period.granularity])
+    totals = dict(num=Sum("numerator"), den=Sum("denominator"))
+    if as_of_today:
+        rows = (Observation.objects.filter(subtree_q(unit, as_of_today), **window)
+                .values("measure_id").annotate(**totals, rows=Count("*")).order_by())
+    else:
+        own = (Observation.objects.filter(org_unit=unit, **window)
+               .values("measure_id").annotate(**totals, rows=Count("*")).order_by())
+        below = (SubtreeSum.objects.filter(org_unit=unit, **window)
+                 .values("measure_id").annotate(**totals, rows=Sum("row_count")).order_by())
+        rows = own.union(below, all=True)
+    sums: dict[int, Sums] = defaultdict(Sums)
+    for row in rows:
+        sums[row["measure_id"]].add(row["num"], row["den"], row["rows"])
+    found = effective_targets(unit, measures, period.start, targets)
+    out = []
+    for m in measures:
+        value, t = sums[m.id].value(m), found.get(m.id)
+        s = st.status(value, t.comparator, t.value, t.warning_band) if t else (st.NO_DATA if value is None else None)
+        out.append(MeasureStatus(m, period, value, sums[m.id], t, s, None, None, None))
     return out
 
 
@@ -284,9 +333,23 @@ def sex_split(measure: Measure, unit: OrgUnit, period: Period, as_of_today: bool
     return out
 
 
+def periods_with_data(unit: OrgUnit, granularity: str) -> list[Period]:
+    """The periods of ``granularity`` with observations in the unit's subtree, newest first.
+
+    Two index lookups on the unit (its own rows and its stored subtree sums), distinct first days
+    only; Python folds those few dozen dates into periods.
+    """
+    own = Observation.objects.filter(org_unit=unit).values_list("period_start", "granularity").distinct().order_by()
+    below = SubtreeSum.objects.filter(org_unit=unit).values_list("period_start", "granularity").distinct().order_by()
+    compatible = COMPATIBLE[granularity]
+    found = {Period.containing(start, granularity) for start, g in own.union(below) if g in compatible}
+    return sorted(found, reverse=True)
+
+
 def latest_period_with_data(unit: OrgUnit, granularity: str = periods.YEAR) -> Optional[Period]:
-    last = Observation.objects.filter(subtree_q(unit)).aggregate(m=Max("period_start"))["m"]
-    return Period.containing(last, granularity) if last else None
+    """The newest period of ``granularity`` with data in the unit's subtree (None without data)."""
+    found = periods_with_data(unit, granularity)
+    return found[0] if found else None
 
 
 @dataclass
@@ -296,6 +359,7 @@ class ReferenceFigure:
     value: Optional[Decimal]
     published: bool = False
     sources: tuple[str, ...] = ()
+    n: Optional[int] = None  # the summed denominator
 
 
 def reference_figures(measures: list[Measure], ref_unit: OrgUnit, period: Period) -> dict[int, ReferenceFigure]:
@@ -322,9 +386,12 @@ def reference_figures(measures: list[Measure], ref_unit: OrgUnit, period: Period
     out: dict[int, ReferenceFigure] = {}
     for m in measures:
         if m.id in sums:
-            out[m.id] = ReferenceFigure(sums[m.id].value(m), True, tuple(sorted(sources[m.id])))
+            out[m.id] = ReferenceFigure(sums[m.id].value(m), True, tuple(sorted(sources[m.id])), sums[m.id].denominator)
+        elif m.id in rolled:
+            s = rolled[m.id][period]
+            out[m.id] = ReferenceFigure(s.value(m), n=s.denominator)
         else:
-            out[m.id] = ReferenceFigure(rolled[m.id][period].value(m) if m.id in rolled else None)
+            out[m.id] = ReferenceFigure(None)
     return out
 
 
@@ -340,22 +407,51 @@ def reference_unit(unit: OrgUnit) -> Optional[OrgUnit]:
     return OrgUnit.objects.filter(parent__isnull=True, kind=OrgUnit.Kind.NATION).first()
 
 
-def children_status_counts(unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False):
-    """For each child of ``unit``: how many measures are uppnått / nära / ej uppnått in ``period``.
+@dataclass
+class ChildFigure:
+    """A measure at a child unit: the sums over its subtree, the target that holds there, the status."""
 
-    The sums per (child, measure) come from ``_per_child``; one more query fetches the targets.
+    sums: Sums
+    value: Optional[Decimal]
+    target: Optional[Target]
+    status: Optional[str]
+
+
+def child_statuses(unit: OrgUnit, measures: list[Measure], period: Period,
+                   as_of_today: bool = False, targets: Optional[list[Target]] = None) -> dict[tuple[str, int], ChildFigure]:
+    """{(child path, measure id): figure} for the children of ``unit`` with data in ``period``.
+
+    The sums per (child, measure) come from ``_per_child``; one more query fetches the targets
+    set at the unit, above it or below it (the nearest above each child holds).
     """
     by_id = {m.id: m for m in measures}
-    targets = _targets_on(measures, period.start,
-                          Q(org_unit__path__in=ancestor_paths(unit)) | Q(org_unit__path__startswith=unit.path))
+    if targets is None:  # the dashboard passes the ones it fetched for its rows (targets_around)
+        targets = targets_around(unit, measures, period.start)
     targets_of: dict[int, list[Target]] = defaultdict(list)
     for t in targets:
         targets_of[t.measure_id].append(t)
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    out = {}
     for (child, m_id), s in _child_sums(unit, list(by_id), period, as_of_today).items():
         m = by_id[m_id]
         candidates = [t for t in targets_of[m_id] if child.startswith(t.org_unit.path)]
         t = max(candidates, key=lambda t: t.org_unit.depth, default=None)
-        result = st.status(s.value(m), t.comparator, t.value, t.warning_band) if t else None
-        counts[child][result or "utan_mal"] += 1
-    return counts
+        value = s.value(m)
+        out[(child, m_id)] = ChildFigure(s, value, t, st.status(value, t.comparator, t.value, t.warning_band) if t else None)
+    return out
+
+
+def reference_series(measure: Measure, ref_unit: OrgUnit, first: Period, last: Period) -> dict[Period, Sums]:
+    """The published comparison rows of ``ref_unit`` per period from ``first`` to ``last`` (no roll-up:
+    a period without published rows is absent)."""
+    from .models import ReferenceObservation
+
+    out: dict[Period, Sums] = defaultdict(Sums)
+    rows = (
+        ReferenceObservation.objects.filter(org_unit=ref_unit, measure=measure, period_start__gte=first.start,
+                                            period_start__lt=last.end,
+                                            granularity__in=COMPATIBLE[first.granularity])
+        .values("period_start").annotate(num=Sum("numerator"), den=Sum("denominator"), rows=Count("*")).order_by()
+    )
+    for r in rows:
+        out[Period.containing(r["period_start"], first.granularity)].add(r["num"], r["den"], r["rows"])
+    return out

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("importera/", views.import_data, name="import"),
     path("<str:code>/", views.dashboard, name="dashboard"),
+    path("<str:code>/karta/", views.heatmap, name="heatmap"),
     path("<str:code>/export.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
     path("<str:code>/matt/<slug:measure>/", views.measure_detail, name="measure"),
 ]

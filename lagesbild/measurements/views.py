@@ -22,7 +22,7 @@ from lagesbild.ingest.errors import InputError
 from lagesbild.org import audit, scope
 from lagesbild.org.models import OrgUnit
 
-from . import exports, presenters, selectors, services
+from . import exports, presenters, rendered, selectors, services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -50,13 +50,41 @@ def _answers_bad_period(view):
 
 
 def _period(request, unit: OrgUnit) -> Period:
+    """The period asked for (?period=), in the granularity asked for (?periodtyp=): a period of
+    another granularity gives the latest period with data inside it (the form sends both when
+    the reader changes the granularity). No period: the latest year with data."""
     text = request.GET.get("period", "")
-    if text:
-        try:
-            return Period.parse(text)
-        except ValueError as exc:
-            raise _BadPeriod(str(exc)) from None
-    return selectors.latest_period_with_data(unit, periods.YEAR) or Period.containing(timezone.localdate(), periods.YEAR)
+    gran = request.GET.get("periodtyp") or None
+    if gran is not None and gran not in periods.GRANULARITIES:
+        raise _BadPeriod("okänd periodtyp (använd month, quarter, tertial eller year)")
+    try:
+        asked = Period.parse(text) if text else None
+    except ValueError as exc:
+        raise _BadPeriod(str(exc)) from None
+    if asked is not None and gran in (None, asked.granularity):
+        return asked
+    gran = gran or periods.YEAR
+    with_data = _periods_with_data(request, unit, gran)
+    inside = [p for p in with_data if asked is None or p.start < asked.end]
+    return (inside or with_data or [Period.containing(timezone.localdate(), gran)])[0]
+
+
+def _periods_with_data(request, unit: OrgUnit, granularity: str) -> list[Period]:
+    """selectors.periods_with_data, read once per request (the default period and the selector share it)."""
+    memo = request.__dict__.setdefault("_periods_with_data", {})
+    key = (unit.pk, granularity)
+    if key not in memo:
+        memo[key] = selectors.periods_with_data(unit, granularity)
+    return memo[key]
+
+
+def _period_form(request, unit: OrgUnit, period: Period) -> dict:
+    """The period selector's choices: the granularities and the periods with data (newest first;
+    the shown period too when it has none)."""
+    choices = _periods_with_data(request, unit, period.granularity)
+    if period not in choices:
+        choices = sorted([*choices, period], reverse=True)
+    return {"granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES], "period_choices": choices}
 
 
 def _as_of_today(request) -> bool:
@@ -76,18 +104,42 @@ def _focus(request) -> Optional[int]:
     return int(focus) if focus and focus.isdigit() else None
 
 
+def _url_for_measures(name: str, *before: str, after: tuple = ()):
+    """reverse(name, [*before, code, *after]) for many measure codes at the price of one reverse():
+    the codes are slugs, which reverse() leaves as they are."""
+    marker = "measure-code-here"
+    prefix, suffix = reverse(name, args=[*before, marker, *after]).split(marker)
+    return lambda code: f"{prefix}{code}{suffix}"
+
+
+def _render_rows(d: presenters.Dashboard) -> None:
+    """Each row's links (one reverse() per link for all rows) and its markup (measurements.rendered)."""
+    unit, period = d.unit, d.period
+    rows = d.rows
+    measure = _url_for_measures("measurements:measure", unit.code)
+    cycle = _url_for_measures("improvement:cycle", after=(unit.code, period.key))
+    query = f"?period={period.key}" + ("&organisation=idag" if d.as_of_today else "")
+    show_previous, with_reference = d.show_previous, d.reference_unit is not None
+    for r in rows:
+        r.link = measure(r.s.measure.code) + query
+        r.cycle_link = cycle(r.s.measure.code)
+        r.html = rendered.dashboard_row(r, show_previous, with_reference)
+
+
 def _dashboard_context(request, unit: OrgUnit) -> dict:
     d = presenters.dashboard(unit, _period(request, unit), _focus(request), _as_of_today(request))
+    _render_rows(d)
     return {
         "d": d, "unit": unit, "period": d.period, "rows": d.rows, "reference_unit": d.reference_unit,
         "reference_label": d.reference_label, "reference_note": d.reference_note, "coverage": d.coverage,
         "focus": d.focus, "focus_areas": FocusArea.objects.all(), "as_of_today": d.as_of_today,
-        "children": d.children, "summary": d.summary,
-        "ancestors": [u for u in OrgUnit.objects.filter(path__in=selectors.ancestor_paths(unit)).order_by("depth")
-                      if scope.can_see(request.user, u)],
-        "granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES],
-        "period_choices": [d.period.shift(-i) for i in range(0, 6)],
+        "grid": d.heatmap, "summary": d.summary, "ancestors": _ancestors(request, unit), **_period_form(request, unit, d.period),
     }
+
+
+def _ancestors(request, unit: OrgUnit) -> list[OrgUnit]:
+    return [u for u in OrgUnit.objects.filter(path__in=selectors.ancestor_paths(unit)).order_by("depth")
+            if scope.can_see(request.user, u)]
 
 
 @login_required
@@ -96,8 +148,31 @@ def dashboard(request, code):
     unit = _unit(request, code)
     context = _dashboard_context(request, unit)
     audit.record(request, "dashboard.view", unit, period=context["period"].key)
-    template = "measurements/_dashboard_table.html" if request.headers.get("HX-Request") else "measurements/dashboard.html"
-    return render(request, template, context)
+    return render(request, "measurements/dashboard.html", context)
+
+
+@login_required
+@_answers_bad_period
+def heatmap(request, code):
+    """The unit's children × measures: value, n and status per cell, sorted by any column."""
+    unit = _unit(request, code)
+    period = _period(request, unit)
+    grid = presenters.heatmap(unit, period, _focus(request), _as_of_today(request),
+                              sort=request.GET.get("sort", presenters.NAME_SORT), descending=request.GET.get("dir") == "desc")
+    audit.record(request, "heatmap.view", unit, period=period.key)
+    return render(request, "measurements/heatmap.html", {
+        "unit": unit, "period": period, "grid": grid, "focus": _focus(request), "focus_areas": FocusArea.objects.all(),
+        "as_of_today": _as_of_today(request), "ancestors": _ancestors(request, unit), **_period_form(request, unit, period),
+        "query": _query_without(request, "sort", "dir"),
+    })
+
+
+def _query_without(request, *names: str) -> str:
+    """The page's query string without ``names`` (a sort link adds its own)."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 @login_required
@@ -136,7 +211,8 @@ def measure_detail(request, code, measure):
         "target": page.target, "series": page.series, "ranked": page.ranked, "chart": page.chart,
         "behind": page.behind, "behind_count": page.behind_count, "granularity": page.granularity,
         "granularity_label": page.granularity_label, "sex": page.sex, "as_of_today": page.as_of_today,
-        "granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES], "improvement": page.improvement,
+        "series_granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES], "improvement": page.improvement,
+        **_period_form(request, unit, period),
     }
     return render(request, "measurements/measure.html", context)
 

@@ -26,7 +26,9 @@ def roots(user) -> list[OrgUnit]:
     if user.is_superuser:
         units = list(OrgUnit.objects.filter(parent__isnull=True))
     else:
-        units = [m.org_unit for m in Membership.objects.filter(user=user).select_related("org_unit")]
+        memberships = list(Membership.objects.filter(user=user).select_related("org_unit"))
+        user._lagesbild_memberships = memberships  # has_role reads them instead of asking again
+        units = [m.org_unit for m in memberships]
     user._lagesbild_roots = units
     return units
 
@@ -52,7 +54,12 @@ def has_role(user, roles: set[str], unit: OrgUnit | None = None) -> bool:
         return False
     if user.is_superuser:
         return True
-    for m in Membership.objects.filter(user=user, role__in=roles).select_related("org_unit"):
+    cached = getattr(user, "_lagesbild_memberships", None)
+    if cached is not None:  # loaded by roots() during this request
+        memberships = [m for m in cached if m.role in roles]
+    else:
+        memberships = Membership.objects.filter(user=user, role__in=roles).select_related("org_unit")
+    for m in memberships:
         if unit is None or unit.path.startswith(m.org_unit.path):
             return True
     return False

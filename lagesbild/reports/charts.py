@@ -120,7 +120,7 @@ def png(spec: dict, scale: float = 2) -> bytes:
 def _svg(key: str) -> str:
     spec = json.loads(key)
     text = vlc.vegalite_to_svg(spec, format_locale=LOCALE, allowed_base_urls=[])
-    return _with_title(text, spec.get("description") or "")
+    return _responsive(_point_titles(_with_title(text, spec.get("description") or "")))
 
 
 @lru_cache(maxsize=PNG_CACHE_SIZE)
@@ -135,27 +135,102 @@ def _with_title(text: str, description: str) -> str:
     return re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + f"<title>{html.escape(description)}</title>", text, count=1)
 
 
+_POINT = re.compile(r'<path ([^>]*?aria-label="([^"]*)"[^>]*?aria-roledescription="point"[^>]*?)/>')
+
+
+def _point_titles(text: str) -> str:
+    """Give every point its value as an SVG <title>: the browser shows it on hover (vl-convert
+    writes the point's description as aria-label only)."""
+    return _POINT.sub(lambda m: f"<path {m.group(1)}><title>{m.group(2)}</title></path>", text)
+
+
+def _responsive(text: str) -> str:
+    """Drop the root's fixed width and height: with its viewBox the chart scales to its container."""
+    return re.sub(r'(<svg\b[^>]*?) width="[\d.]+" height="[\d.]+"', r"\1", text, count=1)
+
+
 def clear_cache() -> None:
     """Drop every rendered chart (used by tests)."""
     _svg.cache_clear()
     _png.cache_clear()
 
 
-def time_series_spec(rows: list[dict], title: str, target: Optional[float], y_title: str) -> dict:
-    """A line over periods with a dashed target line. ``rows``: {"period", "order", "value"}."""
-    data = [dict(r, label=fmt.number(Decimal(repr(r["value"])), 1) if r["value"] is not None else "") for r in rows]
-    order = [r["period"] for r in data]
-    base = alt.Chart(alt.Data(values=data))
-    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45))
-    line = base.mark_line(point=True, color="#0b5394").encode(
-        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("label:N", title="Värde")],
-    )
-    layers = [line]
+# The time series: the unit's line, its target, the same period a year earlier and the published
+# national figure, told apart by colour *and* dash (never colour alone).
+SERIES_STYLE = {  # role: (colour, dash)
+    "unit": ("#005eb8", []),
+    "last_year": ("#768692", [2, 3]),
+    "reference": ("#330072", [8, 3, 2, 3]),
+    "target": ("#b3261e", [6, 4]),
+}
+MAX_X_LABELS = 8  # a readable axis at any width the page gives the chart
+TIME_SERIES_WIDTH, TIME_SERIES_HEIGHT, FONT_SIZE = 720, 260, 13
+
+
+LABEL_STEPS = (1, 2, 3, 4, 6, 12)  # months: every 3rd or 6th; quarters: every 2nd or 4th
+
+
+def x_label_values(periods: list[str]) -> list[str]:
+    """Every k-th period label (k from LABEL_STEPS) so that at most MAX_X_LABELS are written,
+    counted back from the last one, which is always written."""
+    need = -(-len(periods) // MAX_X_LABELS)
+    step = next((k for k in LABEL_STEPS if k >= need), need)
+    return [p for i, p in enumerate(periods) if (len(periods) - 1 - i) % step == 0]
+
+
+def _segments(rows: list[dict]) -> list[dict]:
+    """The rows with a value, each tagged with its unbroken run ("unit 0", "unit 1" …): a period
+    without a value ends a run, so the line shows the gap instead of bridging it."""
+    out, run, last = [], {}, {}
+    for r in rows:
+        role = r["series"]
+        if r["value"] is None:
+            last[role] = None
+            continue
+        if last.get(role, "start") is None or role not in run:
+            run[role] = run.get(role, -1) + 1
+        last[role] = r["value"]
+        out.append(dict(r, segment=f"{role} {run[role]}"))
+    return out
+
+
+def time_series_spec(rows: list[dict], title: str, target: Optional[dict], y_title: str, names: dict[str, str],
+                     zero: bool = True) -> dict:
+    """Lines over periods with a legend. ``rows``: {"period", "series", "value", "text"} where
+    ``series`` is a role of SERIES_STYLE ("unit", "last_year", "reference"), ``text`` the value
+    as shown ('81,3 %') and None values leave gaps; ``target``: {"value", "text"} or None;
+    ``names``: the legend's name of each role. Every point of the unit's line carries its value
+    as an SVG <title> (the hover text); ``zero`` starts the y axis at zero."""
+    order = list(dict.fromkeys(r["period"] for r in rows))
+    data = _segments([dict(r, name=names[r["series"]]) for r in rows])
     if target is not None:
-        rule = alt.Chart(alt.Data(values=[{"target": target, "label": f"Mål {fmt.number(Decimal(repr(target)), 1)}"}]))
-        layers.append(rule.mark_rule(color="#b3261e", strokeDash=[6, 4]).encode(y="target:Q"))
-        layers.append(rule.mark_text(align="left", dx=4, dy=-6, color="#b3261e").encode(y="target:Q", text="label:N"))
-    known = [r for r in data if r["value"] is not None]
-    desc = f"{title}: " + "; ".join(f"{r['period']} {r['label']}" for r in known[-12:])
-    return alt.layer(*layers).properties(width=640, height=240, description=desc).to_dict()
+        data += [{"period": p, "series": "target", "name": names["target"], "value": target["value"],
+                  "text": target["text"], "segment": "target"} for p in order]
+    for d in data:
+        d["tip"] = f"{d['name']}, {d['period']}: {d['text']}"
+    roles = [r for r in SERIES_STYLE if any(d["series"] == r for d in data)]
+    legend = {"title": None, "orient": "bottom", "direction": "horizontal", "columns": 2, "labelFontSize": FONT_SIZE,
+              "labelLimit": 300, "symbolType": "stroke", "symbolStrokeWidth": 2.5}
+    domain = [names[r] for r in roles]
+    colour = {"field": "name", "type": "nominal", "legend": legend,
+              "scale": {"domain": domain, "range": [SERIES_STYLE[r][0] for r in roles]}}
+    dash = {"field": "name", "type": "nominal", "legend": None,
+            "scale": {"domain": domain, "range": [SERIES_STYLE[r][1] for r in roles]}}
+    x = {"field": "period", "type": "ordinal", "sort": order, "title": None, "scale": {"domain": order},
+         "axis": {"labelAngle": 0, "values": x_label_values(order), "labelFontSize": FONT_SIZE, "labelOverlap": False}}
+    y = {"field": "value", "type": "quantitative", "title": y_title, "scale": {"zero": zero},
+         "axis": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "format": ",~r"}}
+    lines = {"mark": {"type": "line", "strokeWidth": 2.5, "aria": False},
+             "encoding": {"x": x, "y": y, "color": colour, "strokeDash": dash,
+                          "detail": {"field": "segment", "type": "nominal"}}}
+    points = {"transform": [{"filter": "datum.series != 'target'"}],
+              "mark": {"type": "point", "filled": True, "size": 36},
+              "encoding": {"x": x, "y": y, "color": colour, "description": {"field": "tip", "type": "nominal"}}}
+    known = [d for d in data if d["series"] == "unit"]
+    # A plain Vega-Lite spec: built by hand it costs nothing per page view (Altair's objects do).
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": data}, "layer": [lines, points], "width": TIME_SERIES_WIDTH, "height": TIME_SERIES_HEIGHT,
+        "description": f"{title}: " + "; ".join(f"{d['period']} {d['text']}" for d in known[-12:]),
+        "config": {"view": {"stroke": None}},
+    }

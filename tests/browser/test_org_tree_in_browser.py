@@ -31,8 +31,8 @@ def test_expand_search_and_import(page, admin_with_units, tmp_path):
     region = page.locator("details").first
     region.locator("summary").click()  # htmx loads the children on the first opening
     page.get_by_role("link", name="Område somatisk specialistvård").wait_for()
-    page.locator("details:has(> summary > a:text-is('Område somatisk specialistvård')) > summary").click()
-    page.locator("details:has(> summary > a:text-is('Medicinkliniken')) > summary").click()
+    page.locator("li.unit:has(> a:text-is('Område somatisk specialistvård')) > details > summary").click()
+    page.locator("li.unit:has(> a:text-is('Medicinkliniken')) > details > summary").click()
     ward = page.locator("li.unit:has(> a:text-is('Avdelning 11 Västervik'))")
     ward.wait_for()
     assert "nedlagd" in ward.inner_text() and "Medicinavdelning Västervik" in ward.inner_text()

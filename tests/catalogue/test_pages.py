@@ -71,7 +71,7 @@ def test_detail_reads_like_the_indicator_handbook(client, national_reader):
     client.force_login(national_reader)
     page = text(client.get(reverse("catalogue:detail", args=["riskbedomning-70-24h"])))
     rows = dict(re.findall(r'<tr id="[^"]+"><th scope="row">([^<]*)</th><td>(.*?)</td></tr>', page))
-    assert list(rows)[:9] == ["Definition", "Täljare", "Nämnare", "Exkluderingar", "Beräkning och enhet", "Datakälla",
+    assert list(rows)[:9] == ["Definition", "Täljare", "Nämnare", "Exkluderingar", "Beräkning och måttenhet", "Datakälla",
                               "Mätfrekvens", "Syfte", "Tolkning"]
     m = Measure.objects.get(code="riskbedomning-70-24h")
     assert m.definition in rows["Definition"] and m.numerator_definition in rows["Täljare"]
@@ -82,7 +82,7 @@ def test_detail_reads_like_the_indicator_handbook(client, national_reader):
     assert "Fokusområde 3. Säker vård här och nu" in rows["Fokusområde"]
     assert "Agera för säker vård – nationell handlingsplan för ökad patientsäkerhet 2025–2030" in rows["Fokusområde"]
     assert rows["Version och giltighet"] == "Version 1. Giltig från 2023-01-01, tills vidare."
-    assert "summan av täljarna delad med summan av nämnarna × 100" in rows["Beräkning och enhet"]
+    assert "summan av täljarna delad med summan av nämnarna × 100" in rows["Beräkning och måttenhet"]
     assert "Felkällor och begränsningar" in rows and rows["Andra versioner"] == "Inga."
     hse = text(client.get(reverse("catalogue:detail", args=["hse-index"])))
     assert "Inget fokusområde. Måttet hör till grundförutsättningen <strong>En god säkerhetskultur</strong>" in hse
@@ -158,3 +158,23 @@ def test_import_success_redirects(client, national_user):
     r = client.post(reverse("catalogue:import"), {"file": SimpleUploadedFile("ny.yaml", good)}, follow=True)
     assert r.redirect_chain == [(reverse("catalogue:list"), 302)]
     assert "Filen ändrade ingenting" in text(r)
+
+
+def test_a_measures_unit_is_called_mattenhet_and_tables_scroll(client, national_reader):
+    client.force_login(national_reader)
+    page = text(client.get(reverse("catalogue:list")))
+    header = re.search(r"<thead>(.*?)</thead>", page).group(1)
+    assert "Måttenhet" in header and ">Enhet<" not in header
+    assert page.count('<div class="table-scroll"') == page.count("<table")
+    detail = text(client.get(reverse("catalogue:detail", args=["vri"])))
+    assert "Beräkning och måttenhet" in detail and "Beräkning och enhet" not in detail
+    assert detail.count('<div class="table-scroll"') == detail.count("<table")
+
+
+def test_after_a_refused_upload_the_page_asks_for_the_file_again(client, kalmar_user):
+    client.force_login(kalmar_user)
+    assert "Välj filen igen" not in text(client.get(reverse("catalogue:import"))).replace("välj filen igen", "Välj filen igen")
+    for headers in ({"HTTP_HX_REQUEST": "true"}, {}):
+        r = client.post(reverse("catalogue:import"), {"file": SimpleUploadedFile("ny.yaml", BAD)}, **headers)
+        page = text(r)
+        assert r.status_code == 422 and "Filen sparades inte." in page and "välj filen igen" in page

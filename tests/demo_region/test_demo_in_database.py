@@ -97,4 +97,44 @@ def test_gap_view_and_overdue_actions_export_to_excel(region, client, kalmar_use
     r = client.get("/forbattring/forsenade/?format=xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     overdue = [row for row in rows[3:] if row[0]]
-    assert len(overdue) >= 5 and all(row[5] > 0 for row in overdue)
+    # The demo's dates follow today: the same few actions are overdue whatever day it is.
+    assert len(overdue) == DEMO_OVERDUE and all(0 < row[5] <= 92 for row in overdue)
+
+
+DEMO_OVERDUE = 3  # of 16 open actions: those due before the story's month (see demo_region.load)
+
+
+def _action_dates(today):
+    from lagesbild.improvement.models import Action, FollowUp
+
+    actions = list(Action.objects.filter(analysis__org_unit__code="08"))
+    overdue = [a for a in actions if a.is_overdue(today)]
+    return {
+        "overdue": len(overdue),
+        "days_overdue": max((today - a.due_date).days for a in overdue),
+        "open_not_due": sum(a.is_open and a.due_date >= today for a in actions),
+        "done_in_the_past": sum(a.status == "klar" and a.completed_on <= today for a in actions),
+        "done": sum(a.status == "klar" for a in actions),
+        "follow_ups_in_the_future": FollowUp.objects.filter(date__gt=today).count(),
+    }
+
+
+@pytest.mark.parametrize("first,second", [(date(2026, 12, 1), date(2031, 3, 20)),
+                                          (date(2026, 2, 28), date(2027, 7, 31))])
+def test_the_demos_dates_follow_today(first, second):
+    """Loaded on two different days (and loaded again on the second, as `make demo` does), the
+    demo shows the same few overdue actions, none overdue by more than about three months."""
+    from django.contrib.auth import get_user_model
+
+    from lagesbild.demo_region.load import load
+
+    admin = get_user_model().objects.create_user("demoadmin")
+    seen = []
+    for today in (first, second):
+        load(admin, today=today)
+        seen.append(_action_dates(today))
+    assert all(0 < s.pop("days_overdue") <= 92 for s in seen)  # a few weeks to three months, never years
+    assert seen[0] == seen[1]
+    assert seen[0]["overdue"] == DEMO_OVERDUE
+    assert seen[0]["open_not_due"] == 13 and seen[0]["done"] == seen[0]["done_in_the_past"] == 5
+    assert seen[0]["follow_ups_in_the_future"] == 0

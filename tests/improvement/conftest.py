@@ -1,10 +1,29 @@
 """Fixtures for the improvement cycle: units under region 08 (Kalmar), users with roles, a measure."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from tests.conftest import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _same_day_as_collection(request, monkeypatch):
+    """Several modules here compute ``TODAY = timezone.localdate()`` when they are imported. A run
+    that crosses midnight in Stockholm between collection and a test would then compare dates a
+    day apart; so for that test the application's "today" stays the day the module was imported."""
+    from django.utils import timezone
+
+    today = getattr(request.module, "TODAY", None)
+    if today is None or timezone.localdate() - today != timedelta(days=1):
+        return
+    real = timezone.localdate
+
+    def localdate(value=None, *args, **kwargs):
+        return today if value is None else real(value, *args, **kwargs)
+
+    monkeypatch.setattr(timezone, "localdate", localdate)
 
 
 @pytest.fixture

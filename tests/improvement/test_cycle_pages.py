@@ -117,7 +117,7 @@ def test_htmx_gets_the_changed_part_and_errors_with_422(client, users, org, meas
     assert not Action.objects.exists()
 
     r = client.post(cycle_url(measure, suffix="atgarder/"), {
-        "a-title": "Rond", "a-owner_name": "Chef", "a-due_date": "2025-05-01"}, **HX)
+        "a-title": "Rond", "a-owner_name": "Chef", "a-due_date": TODAY.isoformat()}, **HX)
     assert r.status_code == 200 and "Rond" in r.content.decode()
     action = Action.objects.get()
     r = client.post(reverse("improvement:follow_up_add", args=[action.pk]), {
@@ -156,7 +156,7 @@ def test_reader_sees_but_cannot_change(client, users, org, measure):
     assert "Du kan läsa men inte ändra" in page
     assert client.post(cycle_url(measure, suffix="analys/"), {"text": "Ändrat"}).status_code == 403
     assert client.post(cycle_url(measure, suffix="atgarder/"), {
-        "a-title": "X", "a-owner_name": "Y", "a-due_date": "2025-05-01"}).status_code == 403
+        "a-title": "X", "a-owner_name": "Y", "a-due_date": TODAY.isoformat()}).status_code == 403
     assert Analysis.objects.get().text == "Kirurgens analys." and not Action.objects.exists()
 
 

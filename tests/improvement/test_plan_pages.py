@@ -44,7 +44,7 @@ def test_plan_workflow_without_javascript(client, users, org, measure):
     assert r.status_code == 422 and PlanActivity.objects.count() == 2
 
     # The förvaltning's plan is created from the region's plan and inherits its activities.
-    r = client.post(reverse("improvement:plan_inherit", args=[region_plan.pk]), {"division": org.f1.pk})
+    r = client.post(reverse("improvement:plan_inherit", args=[region_plan.pk]), {"arv-division": org.f1.pk})
     div = ActionPlan.objects.get(parent=region_plan)
     assert r.status_code == 302 and div.org_unit == org.f1
     client.post(reverse("improvement:activity_add", args=[div.pk]),

@@ -84,6 +84,27 @@ def test_target_inherited_and_overridden(data, share):
     assert region.previous == Decimal("25.0") and region.trend == "better"
 
 
+def test_period_statuses_agree_with_measure_statuses_for_the_period_and_read_only_it(data, share):
+    """The start page's lighter selector: the same value, n, target and status as the dashboard's
+    for every unit and granularity (own rows, subtree sums, today's structure), in two queries."""
+    Target.objects.create(measure=share, org_unit=data["region"], comparator=">=", value=Decimal("90"), warning_band=Decimal("6"))
+    for period in (Period(date(2025, 1, 1), YEAR), Period(date(2025, 1, 1), QUARTER), Period(date(2025, 1, 1), TERTIAL),
+                   Period(date(2025, 1, 1), MONTH), Period(date(2024, 1, 1), YEAR), Period(date(2025, 7, 1), MONTH)):
+        for key in ("region", "hsf", "med", "avd1", "pv"):
+            for as_of_today in (False, True):
+                (full,) = selectors.measure_statuses(data[key], [share], period, as_of_today)
+                with CaptureQueriesContext(connection) as ctx:
+                    (light,) = selectors.period_statuses(data[key], [share], period, as_of_today)
+                assert len(ctx.captured_queries) == 2  # the sums, the targets
+                assert (light.value, light.sums, light.target, light.status) == (
+                    full.value, full.sums, full.target, full.status), (key, period, as_of_today)
+                assert (light.previous, light.last_year, light.trend, light.series) == (None, None, None, [])
+    (region,) = selectors.period_statuses(data["region"], [share], Period(date(2025, 1, 1), YEAR))
+    assert (region.value, region.sums.denominator, region.status) == (Decimal("84.2"), 120, "nara")
+    # Only the period is read: the 2024 row is left out of the year 2025's sums.
+    assert region.sums.rows == 4
+
+
 def test_mapped_onto_todays_structure(data, share):
     """A closed unit's history follows its successor when asked for today's structure."""
     avd3 = data["avd3"]

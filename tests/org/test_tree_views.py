@@ -214,3 +214,32 @@ def test_reorganisation_form_bounds_its_code_lists(client, kalmar_admin, kalmar_
     assert page.count('maxlength="2000"') == 2
     errors = re.findall(r'<p class="error">([^<]*)</p>', page)
     assert len(errors) == 1 and "2000" in errors[0] and "08-X" not in errors[0]
+
+
+def test_every_unit_page_links_to_its_dashboard(client, kalmar_user, kalmar_units):
+    client.force_login(kalmar_user)
+    for code in ("08", "08-SOM-MED", "08-SOM-MED-11"):
+        page = text(client.get(reverse("org:unit", args=[code])))
+        assert f'href="{reverse("measurements:dashboard", args=[code])}"' in page, code
+
+
+def test_tables_scroll_and_optional_labels_say_so_once(client, kalmar_admin, kalmar_units):
+    client.force_login(kalmar_admin)
+    page = text(client.get(reverse("org:unit", args=["08-SOM-MED-11"])))
+    assert page.count('<div class="table-scroll"') == page.count("<table") >= 1
+    labels = re.findall(r"<label [^>]*>(.*?)</label>", page)
+    assert "Giltig till <span class=\"note\">(valfritt)</span>" in labels
+    assert all(label.count("valfritt") <= 1 for label in labels)
+    assert "Namn" in labels  # a required field is not marked
+    search = text(client.get(reverse("org:search"), {"q": "Medicin"}))
+    assert search.count('<div class="table-scroll"') == search.count("<table") == 1
+
+
+def test_after_a_refused_upload_the_page_asks_for_the_file_again(client, kalmar_admin, skane_units):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(kalmar_admin)
+    assert "Filen sparades inte" not in text(client.get(reverse("org:import")))
+    bad = SimpleUploadedFile("fel.csv", "code;name;kind;parent_code;valid_from;valid_to\n08-A;A;förvaltning;12-SUS;;\n".encode())
+    page = text(client.post(reverse("org:import"), {"file": bad}, **HX))
+    assert "Filen sparades inte." in page and "välj filen igen" in page

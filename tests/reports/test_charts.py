@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import altair as alt
 import pytest
 
 from lagesbild.ingest.readers import read_path
@@ -101,3 +102,64 @@ def test_report_writers_do_not_import_django():
     )
     root = Path(__file__).resolve().parents[2]
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
+
+
+MONTHS = [f"{m} {y}" for y in (2023, 2024, 2025) for m in
+          ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]]
+NAMES = {"unit": "Region Kalmar län", "last_year": "Samma period året före", "reference": "Riket (publicerat)",
+         "target": "Mål ≥ 90,0 %"}
+
+
+def _series_rows() -> list[dict]:
+    unit = [{"period": p, "series": "unit", "value": None if i in (4, 5) else 80.0 + i % 5, "text": f"{80 + i % 5} %"}
+            for i, p in enumerate(MONTHS)]
+    last = [{"period": p, "series": "last_year", "value": 70.0, "text": "70 %"} for p in MONTHS]
+    ref = [{"period": p, "series": "reference", "value": 85.0 if i >= 24 else None, "text": "85 %"}
+           for i, p in enumerate(MONTHS)]
+    return unit + last + ref
+
+
+def test_time_series_has_readable_x_labels_a_legend_and_zero_based_shares():
+    spec = charts.time_series_spec(_series_rows(), "Andel", {"value": 90.0, "text": "≥ 90,0 %"}, "Andel (%)", NAMES)
+    alt.TopLevelLayerSpec.from_dict(spec)  # a valid Vega-Lite spec (raises otherwise)
+    lines = spec["layer"][0]["encoding"]
+    assert lines["x"]["axis"]["labelAngle"] == 0
+    assert lines["x"]["axis"]["values"] == ["jun 2023", "dec 2023", "jun 2024", "dec 2024", "jun 2025", "dec 2025"]
+    assert lines["color"]["scale"]["domain"] == list(NAMES.values())  # every series in the legend
+    assert lines["color"]["legend"] is not None
+    assert lines["y"]["scale"]["zero"] is True
+    no_zero = charts.time_series_spec(_series_rows(), "Antal", None, "Antal", NAMES, zero=False)
+    assert no_zero["layer"][0]["encoding"]["y"]["scale"]["zero"] is False
+
+
+def test_time_series_breaks_the_line_where_a_period_has_no_value():
+    values = charts.time_series_spec(_series_rows(), "Andel", None, "Andel (%)", NAMES)["data"]["values"]
+    unit = [v for v in values if v["series"] == "unit"]
+    assert {v["segment"] for v in unit} == {"unit 0", "unit 1"}  # may 2023 and jun 2023 missing
+    assert [v["period"] for v in unit if v["segment"] == "unit 1"][0] == "jul 2023"
+    assert {v["segment"] for v in values if v["series"] == "reference"} == {"reference 0"}
+
+
+def test_time_series_svg_has_a_hover_title_per_point_and_scales_to_its_container():
+    out = charts.svg(charts.time_series_spec(_series_rows(), "Andel", {"value": 90.0, "text": "≥ 90,0 %"},
+                                             "Andel (%)", NAMES))
+    root = out[:out.index(">")]
+    assert "viewBox=" in root and " width=" not in root and " height=" not in root
+    assert "<title>Region Kalmar län, jan 2023: 80 %</title>" in out
+    assert "<title>Riket (publicerat), dec 2025: 85 %</title>" in out
+    assert out.count("<title>Region Kalmar län, ") == 34  # 36 months, two without a value
+
+
+def test_sparkline_shows_months_without_data_as_gaps():
+    from decimal import Decimal
+
+    from lagesbild.reports.sparkline import sparkline
+
+    d = Decimal
+    out = sparkline([d(1), d(2), None, None, d(3), None, d(2), d(4), None], "Andel")
+    assert out.count("<polyline") == 2  # jan–feb and jul–aug; the line does not bridge the gaps
+    assert out.count("<circle") == 1  # may, with a gap on both sides
+    assert out.count('class="gap"') == 3  # mar–apr, jun, sep marked as missing
+    assert 'aria-label="Andel, 4 av 9 månader utan data"' in out
+    full = sparkline([d(1), d(2), d(3)], "Andel")
+    assert 'class="gap"' not in full and 'aria-label="Andel"' in full

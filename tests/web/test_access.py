@@ -9,7 +9,8 @@ pytestmark = pytest.mark.django_db
 # Concrete arguments for each named parameter, per URL pattern prefix.
 ARGS = {"key": "sos-2025", "indicator": "UI1", "code": "08", "format": ".json", "pk": "1"}
 PUBLIC = {"konto/login/", "konto/logout/",
-          "api/schema/"}  # the OpenAPI schema documents the API and holds no data
+          # The OpenAPI schema and its two readers document the API and hold no data.
+          "api/schema/", "api/docs/", "api/redoc/"}
 
 
 def patterns(resolver=None, prefix=""):

@@ -25,13 +25,15 @@ def test_pages_need_login(client, demo_surveys):
         assert r.status_code == 302 and r["Location"].startswith("/konto/login/")
 
 
-def test_start_page_says_what_is_in_the_system(client, national_user, demo_surveys):
+def test_the_surveys_page_lists_the_surveys_and_the_glossary_the_plan(client, national_user, demo_surveys):
+    """What the start page listed before it became personal (issue 9): the surveys are in the menu's
+    "Utvecklingsindikatorer", the action plan's foundations and focus areas in the glossary."""
     client.force_login(national_user)
-    page = text(client.get("/"))
-    assert "<dt>Region</dt><dd>21</dd>" in page
-    assert "<dt>Kommun</dt><dd>290</dd>" in page
-    assert "Enkät om regionernas patientsäkerhetsarbete 2025" in page
-    assert "Patienten som medskapare" in page and "Öka riskmedvetenhet och beredskap" in page
+    surveys = text(client.get(reverse("surveys:list")))
+    assert "Enkät om regionernas patientsäkerhetsarbete 2025" in surveys
+    assert f'href="{reverse("surveys:results", args=["sos-2025"])}"' in surveys
+    glossary = text(client.get(reverse("glossary")))
+    assert "Patienten som medskapare" in glossary and "Öka riskmedvetenhet och beredskap" in glossary
 
 
 def test_results_page_shows_published_figures(client, national_user, demo_surveys):
@@ -140,3 +142,16 @@ def test_upload_all_or_nothing_with_located_errors(client, national_user, demo_d
     assert event.channel == "web" and event.path == "/enkater/importera/" and event.detail["outcome"] == "ok"
     (refused,) = AuditEvent.objects.filter(action="survey.import.refused")
     assert refused.channel == "web" and refused.detail["problems"] >= 1
+
+
+def test_a_refused_upload_says_the_files_must_be_chosen_again(client, national_user, demo_dir):
+    """Browsers cannot keep a file input's choice across a response: the page has to say so."""
+    client.force_login(national_user)
+    bad = (demo_dir / "sos-2025-svar.csv").read_bytes().replace(b";F13", b";F13x")
+    with open(demo_dir / "sos-2025.yaml", "rb") as spec:
+        refused = text(client.post(reverse("surveys:upload"), {"spec": spec, "responses": io.BytesIO(bad)}))
+    assert "Välj filerna igen" in refused
+    with open(demo_dir / "sos-2025.yaml", "rb") as spec:
+        missing = text(client.post(reverse("surveys:upload"), {"spec": spec}))
+    assert "Välj filerna igen" in missing
+    assert "Välj filerna igen" not in text(client.get(reverse("surveys:upload")))
