@@ -120,7 +120,7 @@ def parse(text: str, on: date) -> Identity:
 
 def age_on(birth: date, day: date) -> int:
     """Completed years on ``day``. Someone born on 29 February completes a year on 28 February in a
-    year without one (as a period of years ends under lag (1930:173) om beräkning av lagstadgad tid)."""
+    year without one (as a period of years ends under lag (1930:173) om beräkning av lagstadgad tid, 1 §)."""
     years = day.year - birth.year
     last_day = calendar.monthrange(day.year, birth.month)[1]
     birthday = date(day.year, birth.month, min(birth.day, last_day))
