@@ -1,7 +1,7 @@
 """The `lagesbild` command line: `lagesbild <area> <verb>`.
 
-`survey compute` and `survey report` need no database: they read the files, compute with
-the pure engine and write JSON, Excel or PowerPoint. Exit code 2 means bad input; the
+`survey compute`, `survey report` and `patients compute` need no database: they read the files,
+compute with the pure engine and write JSON, Excel or PowerPoint. Exit code 2 means bad input; the
 located problems are on stderr and no output file is written.
 """
 
@@ -106,6 +106,18 @@ def survey_report(args) -> int:
         from lagesbild.reports.survey_pptx import write_survey_pptx
 
         _atomic_write(args.pptx, lambda fh: write_survey_pptx(report, fh))
+    return 0
+
+
+def patients_compute(args) -> int:
+    from lagesbild.patients.compute import compute_files
+
+    result = compute_files(args.episodes, args.assessments, args.actions, args.as_of)
+    payload = json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    if args.json == "-":
+        sys.stdout.write(payload.decode("utf-8"))
+    else:
+        _atomic_write(args.json, lambda fh: fh.write(payload))
     return 0
 
 
@@ -262,6 +274,16 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--responses", required=True)
     _add_actor(i)
     i.set_defaults(func=survey_import)
+
+    patients = areas.add_parser("patients", help="patientdata: riskbedömningar och åtgärder inom 24 timmar"
+                                ).add_subparsers(dest="verb", required=True)
+    p = patients.add_parser("compute", help="beräkna de fyra måtten ur journaluttag (ingen databas behövs)")
+    p.add_argument("--episodes", required=True, help="vårdtillfällen (CSV eller XLSX)")
+    p.add_argument("--assessments", required=True, help="riskbedömningar (CSV eller XLSX)")
+    p.add_argument("--actions", required=True, help="åtgärder (CSV eller XLSX)")
+    p.add_argument("--as-of", required=True, help="beräkningstidpunkt, svensk tid: \"ÅÅÅÅ-MM-DD TT:MM\"")
+    p.add_argument("--json", required=True, help="skriv resultatet som JSON till filen (- för standard ut)")
+    p.set_defaults(func=patients_compute)
 
     data = areas.add_parser("data", help="importera data till databasen").add_subparsers(dest="verb", required=True)
     d = data.add_parser("import", help="importera en fil (allt eller inget; samma fil igen ändrar inget)")
