@@ -121,6 +121,49 @@ def patients_compute(args) -> int:
     return 0
 
 
+def patients_import(args) -> int:
+    """Import patient records (any of the three files); recompute the affected ward-months."""
+    _django()
+    from rich.console import Console
+
+    from lagesbild.calc import localtime
+    from lagesbild.patients import services
+
+    sources = {}
+    for name in services.FILES:
+        path = getattr(args, name)
+        sources[name] = (Path(path).read_bytes(), Path(path).name) if path else None
+    if not any(sources.values()):
+        raise UsageError("ange minst en av --episodes, --assessments och --actions")
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = localtime.parse(args.as_of)
+        except localtime.TimeError as exc:
+            raise UsageError(f"--as-of: {exc}") from None
+    actor = _actor(args)
+    with Console(stderr=True).status("Importerar patientdata …"):
+        result = services.import_records(sources, actor=actor, as_of=as_of)
+    ep, obs = result.episodes, result.observations
+    print(f"Patientdata: {result.outcome}. Vårdtillfällen: {ep['created']} nya, {ep['updated']} ändrade, "
+          f"{ep['unchanged']} oförändrade, {ep['deleted']} borttagna. Riskbedömningar: {result.assessments['created']} "
+          f"nya, {result.assessments['deleted']} borttagna. Åtgärder: {result.actions['created']} nya, "
+          f"{result.actions['deleted']} borttagna. Mätvärden: {obs['created']} nya, {obs['updated']} ändrade, "
+          f"{obs['deleted']} borttagna.")
+    return 0
+
+
+def patients_purge(args) -> int:
+    """Delete episodes discharged longer ago than the retention; their derived figures stay."""
+    _django()
+    from lagesbild.patients import services
+
+    count = services.purge(args.older_than_months, actor=_actor(args))
+    print(f"Tog bort {count} vårdtillfällen utskrivna för mer än {args.older_than_months} månader sedan; "
+          "mätvärdena som beräknats ur dem finns kvar.")
+    return 0
+
+
 def _django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lagesbild.settings")
     import django
@@ -284,6 +327,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", required=True, help="beräkningstidpunkt, svensk tid: \"ÅÅÅÅ-MM-DD TT:MM\"")
     p.add_argument("--json", required=True, help="skriv resultatet som JSON till filen (- för standard ut)")
     p.set_defaults(func=patients_compute)
+    p = patients.add_parser("import", help="importera journaluttag till databasen (allt eller inget; stegvis)")
+    p.add_argument("--episodes", help="vårdtillfällen (CSV eller XLSX; kolumnen deleted=Ja tar bort)")
+    p.add_argument("--assessments", help="riskbedömningar (ersätter de nämnda vårdtillfällenas)")
+    p.add_argument("--actions", help="åtgärder (ersätter de nämnda vårdtillfällenas)")
+    p.add_argument("--as-of", help="beräkningstidpunkt för måtten, svensk tid (standard: nu)")
+    _add_actor(p)
+    p.set_defaults(func=patients_import)
+    p = patients.add_parser("purge", help="gallra vårdtillfällen äldre än lagringstiden (måtten finns kvar)")
+    p.add_argument("--older-than-months", type=int, required=True, help="utskrivna för mer än så här många månader sedan")
+    _add_actor(p)
+    p.set_defaults(func=patients_purge)
 
     data = areas.add_parser("data", help="importera data till databasen").add_subparsers(dest="verb", required=True)
     d = data.add_parser("import", help="importera en fil (allt eller inget; samma fil igen ändrar inget)")

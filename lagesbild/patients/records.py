@@ -10,9 +10,10 @@ value (nor does any value that looks like one, in whatever column it was written
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from lagesbild.calc import identity, localtime
 from lagesbild.calc.patient_measures import KIND_LABELS, Action, Assessment, Episode, fold, kind_code
@@ -62,6 +63,13 @@ class PatientRecords:
     episodes: list[Episode]
     assessments: list[Assessment]
     actions: list[Action]
+    # Filled for a database import: the keyed pseudonym of each episode's identity number (made
+    # while the number was in hand, then the number was dropped), where each episode and kind
+    # stands in its file, and the episodes marked as deleted (optional column "deleted").
+    pseudonyms: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, tuple[str, int]] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # "episodes" etc. -> the file name given
 
 
 class _Sheet:
@@ -113,7 +121,8 @@ class _Sheet:
         return text
 
 
-def _sheet(data: bytes, file: str, spec: dict[str, tuple[str, ...]], problems: ProblemList) -> _Sheet | None:
+def _sheet(data: bytes, file: str, spec: dict[str, tuple[str, ...]], problems: ProblemList,
+           optional: dict[str, tuple[str, ...]] | None = None) -> _Sheet | None:
     """The table with its required columns found, or None after recording why not."""
     try:
         table = read_table(data, file)
@@ -121,7 +130,7 @@ def _sheet(data: bytes, file: str, spec: dict[str, tuple[str, ...]], problems: P
         for p in exc.problems:
             problems.add(p.file, p.message, row=p.row, column=p.column, value=shown(p.value), path=p.path)
         return None
-    fields = {header_key(alias): name for name, aliases in spec.items() for alias in aliases}
+    fields = {header_key(alias): name for name, aliases in {**spec, **(optional or {})}.items() for alias in aliases}
     columns: dict[str, int] = {}
     for i, header in enumerate(table.header):
         name = fields.get(header_key(header))
@@ -136,12 +145,18 @@ def _sheet(data: bytes, file: str, spec: dict[str, tuple[str, ...]], problems: P
             others = ", ".join(repr(a) for a in aliases[1:])
             problems.add(file, f"kolumnen {name!r} saknas (den får också heta {others})", row=table.header_row,
                          column=name)
-    if set(columns) != set(spec):
+    if not set(spec) <= set(columns):
         return None
     return _Sheet(table, columns, problems)
 
 
-def _age_and_sex(sheet: _Sheet, row: int, values: list[str], admitted: datetime | None) -> tuple[int, str] | None:
+DELETED = ("deleted", "borttagen", "raderad", "makulerad")
+
+
+def _age_and_sex(sheet: _Sheet, row: int, values: list[str], admitted: datetime | None,
+                 key=None) -> tuple[int, str, str | None] | None:
+    """Age and sex at the local admission date, and with ``key`` (a keys.PseudonymKey) the pseudonym;
+    the number itself goes no further than this function."""
     text = sheet.required(row, values, "personnummer", "personnummer")
     if text is None:
         return None
@@ -154,13 +169,31 @@ def _age_and_sex(sheet: _Sheet, row: int, values: list[str], admitted: datetime 
     except identity.IdentityError as exc:
         sheet.problem(row, "personnummer", f"ogiltigt personnummer eller samordningsnummer: {exc}")
         return None
-    return identity.age_on(person.birth, day), person.sex
+    made = identity.pseudonym(key.key_id, key.secret, person.normalised) if key is not None else None
+    return identity.age_on(person.birth, day), person.sex, made
 
 
-def _episodes(sheet: _Sheet) -> tuple[list[Episode], set[str]]:
+def _deleted(sheet: _Sheet, row: int, values: list[str]) -> bool:
+    if "deleted" not in sheet.columns:
+        return False
+    text = sheet.cell(values, "deleted")
+    if fold(text) in ("", "nej"):
+        return False
+    if fold(text) != "ja":
+        sheet.problem(row, "deleted", "borttagen ska vara Ja eller Nej (tomt betyder Nej)", text)
+    return True
+
+
+def _episodes(sheet: _Sheet, out: PatientRecords | None = None, key=None) -> tuple[list[Episode], set[str]]:
     episodes: list[Episode] = []
     first_row: dict[str, int] = {}
     for row, values in sheet.table.rows:
+        if out is not None and _deleted(sheet, row, values):
+            eid = sheet.required(row, values, "episode", "vårdtillfälle")
+            if eid is not None:
+                first_row.setdefault(eid, row)
+                out.deleted.append(eid)
+            continue
         eid = sheet.required(row, values, "episode", "vårdtillfälle")
         if eid is not None and eid in first_row:
             sheet.problem(row, "episode", f"vårdtillfället förekommer redan på rad {first_row[eid]}", eid)
@@ -170,9 +203,14 @@ def _episodes(sheet: _Sheet) -> tuple[list[Episode], set[str]]:
         unit = sheet.required(row, values, "unit", "enhet")
         admitted = sheet.moment(row, values, "admitted_at")
         discharged, discharge_ok = _discharge(sheet, row, values, admitted)
-        person = _age_and_sex(sheet, row, values, admitted)
+        person = _age_and_sex(sheet, row, values, admitted, key)
         if None not in (eid, unit, admitted, person) and discharge_ok:
-            episodes.append(Episode(eid, unit, admitted, discharged, *person))
+            age, sex, made = person
+            episodes.append(Episode(eid, unit, admitted, discharged, age, sex))
+            if out is not None:
+                out.rows[eid] = (sheet.table.file, row)
+                if made is not None:
+                    out.pseudonyms[eid] = made
     return episodes, set(first_row)
 
 
@@ -222,6 +260,34 @@ def _read(sources: dict[str, tuple[bytes, str] | None], problems: ProblemList) -
     assessments = _assessments(assessments_sheet, known) if assessments_sheet else []
     actions = _actions(actions_sheet, known) if actions_sheet else []
     return PatientRecords(episodes, assessments, actions)
+
+
+def load_for_import(sources: dict[str, tuple[bytes, str] | None], key,
+                    stored: Callable[[set[str]], set[str]] = lambda ids: set()) -> PatientRecords:
+    """A database import's records: any of the three files (None: not in this import), an optional
+    column "deleted" (Ja: remove the episode), and each episode's pseudonym made with ``key``.
+    An assessment or action must name an episode in the file or one that ``stored`` says exists
+    (it is asked once, with the ids not in the file). InputError with every problem found."""
+    problems = ProblemList()
+    out = PatientRecords([], [], [], files={name: src[1] for name, src in sources.items() if src})
+    sheets = {}
+    for name, spec, optional in (("episodes", EPISODES, {"deleted": DELETED}), ("assessments", ASSESSMENTS, None),
+                                 ("actions", ACTIONS, None)):
+        if sources.get(name):
+            sheets[name] = _sheet(*sources[name], spec, problems, optional=optional)
+    in_file: set[str] = set()
+    if sheets.get("episodes") is not None:
+        out.episodes, in_file = _episodes(sheets["episodes"], out, key)
+        in_file -= set(out.deleted)
+    children = [sheets.get(n) for n in ("assessments", "actions") if sheets.get(n) is not None]
+    named = {sheet.cell(values, "episode") for sheet in children for _, values in sheet.table.rows} - {""}
+    known = in_file | stored(named - in_file - set(out.deleted))
+    if sheets.get("assessments") is not None:
+        out.assessments = _assessments(sheets["assessments"], known)
+    if sheets.get("actions") is not None:
+        out.actions = _actions(sheets["actions"], known)
+    problems.raise_if_any()
+    return out
 
 
 def load(episodes: tuple[bytes, str], assessments: tuple[bytes, str], actions: tuple[bytes, str]) -> PatientRecords:
