@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from lagesbild.calc import localtime
@@ -62,8 +62,9 @@ def import_records(sources: dict[str, tuple[bytes, str] | None], *, actor: Actor
         record = imp.start(rows=len(found.episodes) + len(found.assessments) + len(found.actions))
         cells: set[tuple[int, date]] = set()
         ep = _write_episodes(found, units, record, cells)
-        by_id = dict(Episode.objects.filter(episode__in={a.episode for a in found.assessments}
-                                            | {a.episode for a in found.actions}).values_list("episode", "pk"))
+        named = {a.episode for a in found.assessments} | {a.episode for a in found.actions}
+        by_id = {e: pk for chunk in _chunks(named)
+                 for e, pk in Episode.objects.filter(episode__in=chunk).values_list("episode", "pk")}
         asm = _replace_children(Assessment, "performed_at", found.assessments, by_id, cells,
                                 lambda a: (a.kind, a.performed_at, a.risk), ("kind", "performed_at", "risk"))
         act = _replace_children(PreventiveAction, "started_at", found.actions, by_id, cells,
@@ -77,8 +78,34 @@ def import_records(sources: dict[str, tuple[bytes, str] | None], *, actor: Actor
     return PatientImportResult(imp.record.outcome, ep, asm, act, obs, imp.record)
 
 
+CHUNK = 5000  # ids per IN (...) list: SQLite limits the parameters of one statement
+
+
+def _chunks(items) -> list[list]:
+    items = list(items)
+    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
 def _stored_ids(ids: set[str]) -> set[str]:
-    return set(Episode.objects.filter(episode__in=ids).values_list("episode", flat=True)) if ids else set()
+    return {e for chunk in _chunks(ids) for e in Episode.objects.filter(episode__in=chunk).values_list("episode", flat=True)}
+
+
+def _insert(model, fields: list[str], rows: list[tuple]) -> None:
+    """Insert plain rows with one prepared statement (bulk_create builds a model per row and
+    prepares every value through the ORM: most of an import's time for tens of thousands)."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = [meta.get_field(f).column for f in fields]
+    stamps = [i for i, f in enumerate(fields) if meta.get_field(f).get_internal_type() == "DateTimeField"]
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = (f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    with connection.cursor() as cur:
+        for chunk in _chunks(rows):
+            if stamps:
+                chunk = [tuple(adapt(v) if i in stamps else v for i, v in enumerate(row)) for row in chunk]
+            cur.executemany(sql, chunk)
 
 
 def _units_for(found: records.PatientRecords, actor: Actor) -> dict[str, OrgUnit]:
@@ -110,7 +137,9 @@ def _cell(unit_id: int, moment: datetime) -> tuple[int, date]:
 
 def _write_episodes(found: records.PatientRecords, units: dict[str, OrgUnit], record, cells: set) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
-    stored = {e.episode: e for e in Episode.objects.filter(episode__in=[e.id for e in found.episodes] + found.deleted)}
+    now = timezone.now()
+    stored = {e.episode: e for chunk in _chunks([e.id for e in found.episodes] + found.deleted)
+              for e in Episode.objects.filter(episode__in=chunk)}
     for eid in found.deleted:
         old = stored.get(eid)
         if old is not None:
@@ -124,7 +153,8 @@ def _write_episodes(found: records.PatientRecords, units: dict[str, OrgUnit], re
         old = stored.get(e.id)
         cells.add(_cell(values["unit_id"], e.admitted_at))
         if old is None:
-            new.append(Episode(episode=e.id, source_import=record, **values))
+            new.append((e.id, values["unit_id"], values["pseudonym"], e.age, e.sex, e.admitted_at, e.discharged_at,
+                        record.pk, now))
             continue
         if all(getattr(old, f) == v for f, v in values.items()):
             counts["unchanged"] += 1
@@ -135,7 +165,8 @@ def _write_episodes(found: records.PatientRecords, units: dict[str, OrgUnit], re
         old.source_import = record
         old.save()
         counts["updated"] += 1
-    Episode.objects.bulk_create(new, batch_size=2000)
+    _insert(Episode, ["episode", "unit", "pseudonym", "age", "sex", "admitted_at", "discharged_at", "source_import",
+                      "updated_at"], new)
     counts["created"] = len(new)
     return counts
 
@@ -148,17 +179,18 @@ def _replace_children(model, time_field: str, rows: list, by_id: dict[str, int],
     for r in rows:
         wanted[by_id[r.episode]].add(key(r))
     stored: dict[int, dict] = defaultdict(dict)
-    for pk, episode_id, *values in model.objects.filter(episode_id__in=wanted).values_list("pk", "episode_id", *fields):
-        stored[episode_id][tuple(values)] = pk
+    for chunk in _chunks(wanted):
+        for pk, episode_id, *values in model.objects.filter(episode_id__in=chunk).values_list("pk", "episode_id", *fields):
+            stored[episode_id][tuple(values)] = pk
     gone = [pk for eid, have in stored.items() for k, pk in have.items() if k not in wanted[eid]]
-    new = [model(episode_id=eid, **dict(zip(fields, k))) for eid, ks in wanted.items() for k in ks
-           if k not in stored[eid]]
-    if gone:
-        model.objects.filter(pk__in=gone).delete()
-    model.objects.bulk_create(new, batch_size=2000)
+    new = [(eid, *k) for eid, ks in wanted.items() for k in ks if k not in stored[eid]]
+    for chunk in _chunks(gone):
+        model.objects.filter(pk__in=chunk).delete()
+    _insert(model, ["episode", *fields], new)
     touched = {eid for eid in wanted if set(stored[eid]) != wanted[eid]}
-    for unit_id, admitted in Episode.objects.filter(pk__in=touched).values_list("unit_id", "admitted_at"):
-        cells.add(_cell(unit_id, admitted))
+    for chunk in _chunks(touched):
+        for unit_id, admitted in Episode.objects.filter(pk__in=chunk).values_list("unit_id", "admitted_at"):
+            cells.add(_cell(unit_id, admitted))
     return {"created": len(new), "deleted": len(gone)}
 
 
@@ -166,12 +198,13 @@ def recompute(record, cells: set[tuple[int, date]], as_of: datetime) -> dict[str
     """The four standard measures for the (unit, month) cells, from every stored episode admitted
     on that unit in that local month, written as observations derived from ``record``."""
     figures = []
-    for unit_id, month in sorted(cells):
-        rows = pm.evaluate(*_records_in(unit_id, month), as_of)
-        for row in rows:
-            for sex, (num, den) in row.by_sex.items():
-                if den:
-                    figures.append(measurements.DerivedFigure(row.measure, unit_id, month, sex, num, den))
+    for row in pm.evaluate(*_records_in(cells), as_of):
+        unit_id, month = int(row.unit), date.fromisoformat(row.period + "-01")
+        if (unit_id, month) not in cells:
+            continue
+        for sex, (num, den) in row.by_sex.items():
+            if den:
+                figures.append(measurements.DerivedFigure(row.measure, unit_id, month, sex, num, den))
     codes = [m.code for m in pm.STANDARD_MEASURES]
     return measurements.write_derived(record, codes, cells, figures)
 
@@ -182,15 +215,24 @@ def _month_bounds(month: date) -> tuple[datetime, datetime]:
             localtime.from_local(datetime(following.year, following.month, 1)))
 
 
-def _records_in(unit_id: int, month: date):
-    start, end = _month_bounds(month)
-    stored = list(Episode.objects.filter(unit_id=unit_id, admitted_at__gte=start, admitted_at__lt=end))
-    ids = {e.pk: e.episode for e in stored}
-    episodes = [pm.Episode(e.episode, str(unit_id), e.admitted_at, e.discharged_at, e.age, e.sex) for e in stored]
-    assessments = [pm.Assessment(ids[eid], kind, at, risk) for eid, kind, at, risk in Assessment.objects.filter(
-        episode_id__in=ids).values_list("episode_id", "kind", "performed_at", "risk")]
-    actions = [pm.Action(ids[eid], kind, at) for eid, kind, at in PreventiveAction.objects.filter(
-        episode_id__in=ids).values_list("episode_id", "kind", "started_at")]
+def _records_in(cells: set[tuple[int, date]]):
+    """The stored records of the cells' units admitted from the first cell's month to the last's
+    (three queries; the caller keeps the cells it asked for). The unit is its id, as text."""
+    if not cells:
+        return [], [], []
+    units = {u for u, _ in cells}
+    start, end = _month_bounds(min(m for _, m in cells))[0], _month_bounds(max(m for _, m in cells))[1]
+    window = {"unit_id__in": units, "admitted_at__gte": start, "admitted_at__lt": end}
+    ids, episodes = {}, []
+    for pk, eid, unit_id, admitted, discharged, age, sex in Episode.objects.filter(**window).values_list(
+            "pk", "episode", "unit_id", "admitted_at", "discharged_at", "age", "sex"):
+        ids[pk] = eid
+        episodes.append(pm.Episode(eid, str(unit_id), admitted, discharged, age, sex))
+    inside = {f"episode__{k}": v for k, v in window.items()}
+    assessments = [pm.Assessment(ids[pk], kind, at, risk) for pk, kind, at, risk in Assessment.objects.filter(
+        **inside).values_list("episode_id", "kind", "performed_at", "risk")]
+    actions = [pm.Action(ids[pk], kind, at) for pk, kind, at in PreventiveAction.objects.filter(
+        **inside).values_list("episode_id", "kind", "started_at")]
     return episodes, assessments, actions
 
 
