@@ -3,7 +3,8 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
-DEMO_ENV := LAGESBILD_DEBUG=1
+# The demo's pseudonym key (its identity numbers are synthetic); a real installation sets its own.
+DEMO_ENV := LAGESBILD_DEBUG=1 LAGESBILD_PSEUDONYM_KEY=demo:lagesbild-demo-key-for-synthetic-identity-numbers-only
 
 .PHONY: install demo demo-data serve test test-sqlite test-postgres chromium bench clean vendor-css
 

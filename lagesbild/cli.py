@@ -1,7 +1,7 @@
 """The `lagesbild` command line: `lagesbild <area> <verb>`.
 
-`survey compute` and `survey report` need no database: they read the files, compute with
-the pure engine and write JSON, Excel or PowerPoint. Exit code 2 means bad input; the
+`survey compute`, `survey report` and `patients compute` need no database: they read the files,
+compute with the pure engine and write JSON, Excel or PowerPoint. Exit code 2 means bad input; the
 located problems are on stderr and no output file is written.
 """
 
@@ -106,6 +106,61 @@ def survey_report(args) -> int:
         from lagesbild.reports.survey_pptx import write_survey_pptx
 
         _atomic_write(args.pptx, lambda fh: write_survey_pptx(report, fh))
+    return 0
+
+
+def patients_compute(args) -> int:
+    from lagesbild.patients.compute import compute_files
+
+    result = compute_files(args.episodes, args.assessments, args.actions, args.as_of)
+    payload = json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    if args.json == "-":
+        sys.stdout.write(payload.decode("utf-8"))
+    else:
+        _atomic_write(args.json, lambda fh: fh.write(payload))
+    return 0
+
+
+def patients_import(args) -> int:
+    """Import patient records (any of the three files); recompute the affected ward-months."""
+    _django()
+    from rich.console import Console
+
+    from lagesbild.calc import localtime
+    from lagesbild.patients import services
+
+    sources = {}
+    for name in services.FILES:
+        path = getattr(args, name)
+        sources[name] = (Path(path).read_bytes(), Path(path).name) if path else None
+    if not any(sources.values()):
+        raise UsageError("ange minst en av --episodes, --assessments och --actions")
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = localtime.parse(args.as_of)
+        except localtime.TimeError as exc:
+            raise UsageError(f"--as-of: {exc}") from None
+    actor = _actor(args)
+    with Console(stderr=True).status("Importerar patientdata …"):
+        result = services.import_records(sources, actor=actor, as_of=as_of)
+    ep, obs = result.episodes, result.observations
+    print(f"Patientdata: {result.outcome}. Vårdtillfällen: {ep['created']} nya, {ep['updated']} ändrade, "
+          f"{ep['unchanged']} oförändrade, {ep['deleted']} borttagna. Riskbedömningar: {result.assessments['created']} "
+          f"nya, {result.assessments['deleted']} borttagna. Åtgärder: {result.actions['created']} nya, "
+          f"{result.actions['deleted']} borttagna. Mätvärden: {obs['created']} nya, {obs['updated']} ändrade, "
+          f"{obs['deleted']} borttagna.")
+    return 0
+
+
+def patients_purge(args) -> int:
+    """Delete episodes discharged longer ago than the retention; their derived figures stay."""
+    _django()
+    from lagesbild.patients import services
+
+    count = services.purge(args.older_than_months, actor=_actor(args))
+    print(f"Tog bort {count} vårdtillfällen utskrivna för mer än {args.older_than_months} månader sedan; "
+          "mätvärdena som beräknats ur dem finns kvar.")
     return 0
 
 
@@ -262,6 +317,27 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--responses", required=True)
     _add_actor(i)
     i.set_defaults(func=survey_import)
+
+    patients = areas.add_parser("patients", help="patientdata: riskbedömningar och åtgärder inom 24 timmar"
+                                ).add_subparsers(dest="verb", required=True)
+    p = patients.add_parser("compute", help="beräkna de fyra måtten ur journaluttag (ingen databas behövs)")
+    p.add_argument("--episodes", required=True, help="vårdtillfällen (CSV eller XLSX)")
+    p.add_argument("--assessments", required=True, help="riskbedömningar (CSV eller XLSX)")
+    p.add_argument("--actions", required=True, help="åtgärder (CSV eller XLSX)")
+    p.add_argument("--as-of", required=True, help="beräkningstidpunkt, svensk tid: \"ÅÅÅÅ-MM-DD TT:MM\"")
+    p.add_argument("--json", required=True, help="skriv resultatet som JSON till filen (- för standard ut)")
+    p.set_defaults(func=patients_compute)
+    p = patients.add_parser("import", help="importera journaluttag till databasen (allt eller inget; stegvis)")
+    p.add_argument("--episodes", help="vårdtillfällen (CSV eller XLSX; kolumnen deleted=Ja tar bort)")
+    p.add_argument("--assessments", help="riskbedömningar (ersätter de nämnda vårdtillfällenas)")
+    p.add_argument("--actions", help="åtgärder (ersätter de nämnda vårdtillfällenas)")
+    p.add_argument("--as-of", help="beräkningstidpunkt för måtten, svensk tid (standard: nu)")
+    _add_actor(p)
+    p.set_defaults(func=patients_import)
+    p = patients.add_parser("purge", help="gallra vårdtillfällen äldre än lagringstiden (måtten finns kvar)")
+    p.add_argument("--older-than-months", type=int, required=True, help="utskrivna för mer än så här många månader sedan")
+    _add_actor(p)
+    p.set_defaults(func=patients_purge)
 
     data = areas.add_parser("data", help="importera data till databasen").add_subparsers(dest="verb", required=True)
     d = data.add_parser("import", help="importera en fil (allt eller inget; samma fil igen ändrar inget)")

@@ -42,9 +42,10 @@ def _users(users=USERS) -> list[str]:
     return lines
 
 
-def load_demo(today=None) -> list[str]:
+def load_demo(today=None, patient_records: bool = True) -> list[str]:
     """Load the demo; idempotent, so `make demo` can run again and again. The actions' dates
-    follow ``today`` (default: the local date; see lagesbild.demo_region.load)."""
+    follow ``today`` (default: the local date; see lagesbild.demo_region.load); without
+    ``patient_records`` the records' measures are loaded as plain observations (faster, for tests)."""
     with transaction.atomic():
         users = _users()
         out = []
@@ -54,6 +55,7 @@ def load_demo(today=None) -> list[str]:
             out.append(f"  {result.survey.title}: {result.respondents} svarande ({result.outcome})")
         from lagesbild.demo_region.load import load as load_region
 
-        out += load_region(get_user_model().objects.get(username="regionadmin"), today=today)
+        out += load_region(get_user_model().objects.get(username="regionadmin"), today=today,
+                           patient_records=patient_records)
         users += _users(LATE_USERS)
     return ["Demodata laddad:", *out, "Logga in på http://127.0.0.1:8000/ som:", *users]

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "lagesbild.surveys",
     "lagesbild.measurements",
     "lagesbild.improvement",
+    "lagesbild.patients",
     "lagesbild.api",
 ]
 

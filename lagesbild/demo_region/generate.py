@@ -5,6 +5,9 @@ Run ``python -m lagesbild.demo_region.generate`` to (re)write ``lagesbild/demo_r
 - ``enheter.csv``       förvaltningar, verksamheter and enheter under the region "08"
 - ``observationer.csv`` leaf observations 2023-01 .. 2025-12, on enheter (HSE answers of an enhet
                         with fewer than five respondents are pooled on its verksamhet)
+- ``journalmatt.csv``   the four patient-record measures of 2024–2025 (riskbedömning and åtgärder
+                        inom 24 timmar) as observations; ``load`` computes them from synthetic patient
+                        records instead (``patients``) unless told not to, with the same figures
 - ``riket.csv``         a national reference series (unit "SE")
 - ``mal.csv``           targets at the region, with overrides at a förvaltning
 - ``analyser.yaml``     analyses, actions and follow-ups for the measures off target in 2025
@@ -31,7 +34,7 @@ import yaml
 
 from lagesbild.calc.ratio import rate
 
-from . import texts
+from . import patients, texts
 from .core import REGION, VALID_FROM, Row, organisation, year_of
 from .measures import MEASURES
 from .series import national, observations
@@ -143,6 +146,11 @@ YAML_HEADER = (
 )
 
 
+def from_records(row: Row) -> bool:
+    """Whether the row's figure is computed from the demo's patient records at load."""
+    return row.measure in patients.MEASURES and year_of(row.period) in patients.YEARS
+
+
 def files() -> dict[str, bytes]:
     """The demo files' names and bytes."""
     units = organisation()
@@ -151,7 +159,10 @@ def files() -> dict[str, bytes]:
     analyses = yaml.dump(_analyses(obs), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
     return {
         "enheter.csv": _csv(UNIT_HEADER, unit_lines),
-        "observationer.csv": _csv(OBSERVATION_HEADER, _observation_lines(obs)),
+        # the four patient-record measures of 2024–2025 come from the records (patients.py) instead
+        "observationer.csv": _csv(OBSERVATION_HEADER, _observation_lines([r for r in obs if not from_records(r)])),
+        # the same figures as plain observations, for a load without the records (the tests' fast path)
+        "journalmatt.csv": _csv(OBSERVATION_HEADER, _observation_lines([r for r in obs if from_records(r)])),
         "riket.csv": _csv(OBSERVATION_HEADER, _observation_lines(national())),
         "mal.csv": _csv(TARGET_HEADER, [list(t) for t in TARGETS]),
         "analyser.yaml": (YAML_HEADER + analyses).encode("utf-8"),
@@ -171,12 +182,12 @@ def generate(out_dir: Path | str = DATA_DIR) -> dict[str, Path]:
 
 
 def main() -> None:
-    from .verify import verify
+    from .verify import REGION_FILES, verify
 
     paths = generate(DATA_DIR)
     for name, path in paths.items():
         print(f"{name:<20} {path.stat().st_size:>10,} bytes".replace(",", " "))
-    for label, file in (("Region 08", "observationer.csv"), ("Riket", "riket.csv")):
+    for label, file in (("Region 08", REGION_FILES), ("Riket", "riket.csv")):
         print(f"\n{label} ({file}):")
         for (measure, year), value in sorted(verify(DATA_DIR, file).items()):
             print(f"  {measure:<28} {year}  {value}")

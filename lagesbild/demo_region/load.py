@@ -30,8 +30,11 @@ from lagesbild.improvement.models import ActionPlan, Analysis
 from lagesbild.measurements import services as measurements
 from lagesbild.org import services as org
 from lagesbild.org.models import OrgUnit
+from lagesbild.patients import keys
+from lagesbild.patients import services as patient_services
 
-from . import DATA_DIR
+from . import DATA_DIR, patients, series
+from .core import organisation
 
 STATUS = {"planned": "planerad", "in_progress": "pagar", "done": "klar", "cancelled": "avbruten"}
 EFFECT = {"yes": "ja", "partly": "delvis", "no": "nej", "not_yet": "for_tidigt"}
@@ -62,8 +65,13 @@ PLAN_ACTIVITIES = [
 STORY_DAY = date(2026, 6, 15)
 
 
-def load(admin, data_dir=DATA_DIR, today: date | None = None) -> list[str]:
-    """Load the demo region; ``today`` (default: the local date) places the actions' dates."""
+def load(admin, data_dir=DATA_DIR, today: date | None = None, patient_records: bool = True) -> list[str]:
+    """Load the demo region; ``today`` (default: the local date) places the actions' dates.
+
+    The four patient-record measures of 2024–2025 are computed from the demo's patient records
+    (about 40 000 episodes through the patient import). ``patient_records=False`` loads the same
+    figures as plain observations instead (journalmatt.csv), which takes a second instead of half a
+    minute: for tests about other things than the records."""
     lines = []
     shift = months_since_story(today or timezone.localdate())
 
@@ -77,11 +85,38 @@ def load(admin, data_dir=DATA_DIR, today: date | None = None) -> list[str]:
     lines.append(f"  Mål: {r.outcome}, {r.created} nya")
     r = measurements.import_observations(read("observationer.csv"), "observationer.csv", actor=system)
     lines.append(f"  Observationer: {r.outcome}, {r.created} nya, {r.unchanged} oförändrade")
+    if patient_records:
+        lines.append(_patient_records(system))
+    else:
+        r = measurements.import_observations(read("journalmatt.csv"), "journalmatt.csv", actor=system)
+        lines.append(f"  Mått ur journaldata, som observationer: {r.outcome}, {r.created} nya")
     r = measurements.import_observations(read("riket.csv"), "riket.csv", actor=system, reference=True)
     lines.append(f"  Jämförelsedata riket: {r.outcome}, {r.created} nya")
     lines.append(f"  Analyser: {_analyses(data_dir, shift)} nya")
     lines.append(f"  Handlingsplaner: {_plans()}")
     return lines
+
+
+# The demo's pseudonym key when LAGESBILD_PSEUDONYM_KEY is not set (`make demo` sets its own):
+# the demo's identity numbers are synthetic, and the key says so in its id.
+DEMO_KEY = keys.PseudonymKey("demo", b"lagesbild-demo-key-for-synthetic-identity-numbers-only")
+
+
+def _patient_records(actor: Actor) -> str:
+    """The ward-months of the four patient-record measures of 2024–2025, as records through the
+    patient import: the dashboards' figures for them are computed from these episodes."""
+    units = organisation()
+    data = patients.files(series.riskbedomning(units) + series.atgard(units))
+    names = dict(zip(("episodes", "assessments", "actions"), patients.HEADERS))
+    try:
+        key = keys.from_environment()
+    except keys.KeyMissing:
+        key = DEMO_KEY
+    note = " (pseudonymer med demonyckeln: personnumren är påhittade)" if key.key_id == DEMO_KEY.key_id else ""
+    r = patient_services.import_records({name: (data[file], file) for name, file in names.items()}, actor=actor, key=key)
+    ep, obs = r.episodes, r.observations
+    return (f"  Patientdata: {r.outcome}, {ep['created']} nya vårdtillfällen, {ep['unchanged']} oförändrade; "
+            f"{obs['created']} nya mätvärden härledda ur journaldata{note}")
 
 
 def _measure(code: str) -> Measure:

@@ -18,22 +18,31 @@ from lagesbild.ingest.readers import read_table
 from .measures import MEASURES
 
 
-def sums(data_dir: Path | str, file: str = "observationer.csv") -> dict[tuple[str, int], Ratio]:
-    """Σnumerator and Σdenominator per (measure, calendar year) over every row of ``file``."""
-    path = Path(data_dir) / file
-    table = read_table(path.read_bytes(), file)
-    col = table.column_index()
+# The region's figures: its observations, and the patient-record measures of 2024–2025 as the
+# plain observations a load without the records uses (the records give the same figures).
+REGION_FILES = ("observationer.csv", "journalmatt.csv")
+
+
+def sums(data_dir: Path | str, file: str | tuple[str, ...] = REGION_FILES) -> dict[tuple[str, int], Ratio]:
+    """Σnumerator and Σdenominator per (measure, calendar year) over every row of ``file`` (or files)."""
     out: dict[tuple[str, int], Ratio] = {}
+    for name in (file,) if isinstance(file, str) else file:
+        _add(out, Path(data_dir) / name)
+    return out
+
+
+def _add(out: dict, path: Path) -> None:
+    table = read_table(path.read_bytes(), path.name)
+    col = table.column_index()
     for _row, values in table.rows:
         measure = values[col["measure"]]
         year = Period.parse(values[col["period"]]).start.year
         ratio = Ratio(parse_int(values[col["numerator"]]), parse_int(values[col["denominator"]]))
         key = (measure, year)
         out[key] = out[key] + ratio if key in out else ratio
-    return out
 
 
-def verify(data_dir: Path | str, file: str = "observationer.csv") -> dict[tuple[str, int], Decimal | None]:
+def verify(data_dir: Path | str, file: str | tuple[str, ...] = REGION_FILES) -> dict[tuple[str, int], Decimal | None]:
     """The value per (measure, year), e.g. {("riskbedomning-70-24h", 2025): Decimal("51.0"), ...}."""
     out = {}
     for (measure, year), ratio in sums(data_dir, file).items():

@@ -17,7 +17,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lagesbild.catalogue.models import Measure
-from lagesbild.catalogue.selectors import versions_by_code
+from lagesbild.calc import periods
+from lagesbild.calc.periods import Period
+from lagesbild.catalogue.selectors import valid_on, versions_by_code
 from lagesbild.core.actor import Actor
 from lagesbild.ingest import pipeline
 from lagesbild.ingest.errors import InputError, ProblemList
@@ -52,6 +54,11 @@ def _result(imp) -> ImportResult:
 
 def _units():
     return {u.code.casefold(): u for u in OrgUnit.objects.only("id", "code", "path", "valid_from", "valid_to")}
+
+
+def writable_paths(actor: Actor) -> list[str]:
+    """The paths of the subtrees the actor may write data for ("" for everywhere)."""
+    return _writable_paths(actor)
 
 
 def _writable_paths(actor: Actor) -> list[str]:
@@ -260,6 +267,58 @@ def _upsert_postgresql(model, wanted: dict, record: Import, file_name: str) -> t
         created, changed = cur.fetchone()
         cur.execute(f"DROP TABLE {STAGING}")
     return created, changed, len(wanted) - created - changed
+
+
+@dataclass(frozen=True)
+class DerivedFigure:
+    """A monthly figure computed from other data (patient records, incidents) for one unit."""
+
+    measure_code: str
+    unit_id: int
+    month: date  # the first day of the month
+    sex: str  # "" for all, or "K" / "M"
+    numerator: int
+    denominator: int
+
+
+def write_derived(record: Import, measure_codes: list[str], cells: set[tuple[int, date]],
+                  figures: list[DerivedFigure]) -> dict[str, int]:
+    """Within the measures × (unit, month) cells that were recomputed, make the stored monthly
+    observations exactly ``figures``: new ones inserted, changed ones updated, those no longer
+    derived (a denominator that fell to nothing) deleted; every row written points at ``record``,
+    the import of the data they were derived from. Runs in the caller's transaction (the caller's
+    import pipeline), keeps the subtree sums current, and refuses a figure that would sit beside a
+    total row imported by hand for the same key, as an import does."""
+    if not cells:
+        return {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
+    unit_ids, months = {u for u, _ in cells}, {m for _, m in cells}
+    versions = versions_by_code()
+    measure_id = {}
+    for f in figures:
+        key = (f.measure_code, f.month)
+        if key not in measure_id:
+            measure_id[key] = valid_on(versions[f.measure_code.casefold()], f.month).id
+    wanted = {
+        (measure_id[(f.measure_code, f.month)], f.unit_id, f.month, periods.MONTH, f.sex, ""): importers.ObservationRow(
+            0, measure_id[(f.measure_code, f.month)], "", Period.containing(f.month, periods.MONTH), f.sex, "",
+            f.numerator, f.denominator, Observation.Status.FINAL)
+        for f in figures
+    }
+    all_versions = [m.id for code in measure_codes for m in versions[code.casefold()]]
+    stale = [pk for pk, *key in Observation.objects.filter(
+        measure_id__in=all_versions, org_unit_id__in=unit_ids, period_start__in=months, granularity=periods.MONTH,
+    ).values_list("pk", "measure_id", "org_unit_id", "period_start", "granularity", "sex", "age_band")
+        if (key[1], key[2]) in cells and tuple(key) not in wanted]
+    deleted = Observation.objects.filter(pk__in=stale).delete()[0] if stale else 0
+    created = changed = same = 0
+    if wanted:
+        _lock_referenced(record.file_name, {k[0] for k in wanted}, {k[1] for k in wanted})
+        upsert = _upsert_postgresql if connection.vendor == "postgresql" else _upsert_sqlite
+        created, changed, same = upsert(Observation, wanted, record, record.file_name)
+    if created or changed or deleted:
+        combos = {(m, month, periods.MONTH) for m in all_versions for month in months}
+        subtree_sums.refresh(unit_ids, combos)
+    return {"created": created, "updated": changed, "unchanged": same, "deleted": deleted}
 
 
 def import_targets(data: bytes, file_name: str, *, actor: Actor) -> ImportResult:

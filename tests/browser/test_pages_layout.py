@@ -42,7 +42,7 @@ def demo(transactional_db):
     from lagesbild.demo import load_demo
 
     ensure_reference_data()
-    load_demo()
+    load_demo(patient_records=False)  # the same figures as plain observations: the pages are the subject here
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from lagesbild.demo_region.verify import sums, verify
 from lagesbild.ingest.numbers import parse_decimal, parse_int
 from lagesbild.ingest.readers import read_path
 
-FILES = ["enheter.csv", "observationer.csv", "riket.csv", "mal.csv", "analyser.yaml"]
+FILES = ["enheter.csv", "observationer.csv", "journalmatt.csv", "riket.csv", "mal.csv", "analyser.yaml"]
 
 # The figures of Region Kalmar län's patientsäkerhetsberättelse 2025.
 SEED_FIGURES = {
@@ -48,7 +48,7 @@ def units():
 
 @pytest.fixture(scope="module")
 def observations():
-    return records("observationer.csv")
+    return records("observationer.csv") + records("journalmatt.csv")
 
 
 def test_committed_files_equal_a_fresh_generation(tmp_path):
@@ -77,7 +77,7 @@ def test_region_totals_reproduce_the_berattelse():
 def test_verify_notices_a_changed_count(tmp_path):
     for name in FILES:
         shutil.copy(DATA_DIR / name, tmp_path / name)
-    path = tmp_path / "observationer.csv"
+    path = tmp_path / "journalmatt.csv"  # riskbedömning 2024–2025: the records' figures as observations
     lines = path.read_bytes().split(b"\r\n")
     i = next(i for i, line in enumerate(lines) if line.startswith(b"riskbedomning-70-24h;") and b";2025-" in line)
     cells = lines[i].split(b";")

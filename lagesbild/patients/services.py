@@ -1,0 +1,253 @@
+"""The write path for patient records: import (all or nothing, incremental) and purge.
+
+An import takes any of the three tables (episodes, assessments, actions). An episode that comes
+again is updated in place; an episode marked ``deleted`` is removed with its assessments and
+actions; for every episode named in an assessments (actions) file, its stored assessments
+(actions) become exactly the file's. Nothing else is touched. In the same transaction the
+affected ward-months of the four standard measures are recomputed from the stored records and
+written as observations through the measurements service, pointing at this import.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from lagesbild.calc import localtime
+from lagesbild.calc import patient_measures as pm
+from lagesbild.core.actor import Actor
+from lagesbild.ingest import pipeline
+from lagesbild.ingest.errors import InputError, ProblemList
+from lagesbild.measurements import services as measurements
+from lagesbild.org import audit, permissions
+from lagesbild.org.models import Membership, OrgUnit
+
+from . import keys, records
+from .models import Assessment, Episode, PreventiveAction
+
+KIND = "patients"
+FILES = ("episodes", "assessments", "actions")
+
+
+@dataclass
+class PatientImportResult:
+    outcome: str
+    episodes: dict[str, int]  # created, updated, unchanged, deleted
+    assessments: dict[str, int]  # created, deleted
+    actions: dict[str, int]
+    observations: dict[str, int]  # from measurements.write_derived
+    record: object = None
+
+
+def import_records(sources: dict[str, tuple[bytes, str] | None], *, actor: Actor,
+                   key: keys.PseudonymKey | None = None, as_of: datetime | None = None) -> PatientImportResult:
+    """Import any of the three tables (``sources``: name -> (bytes, file name) or None)."""
+    if key is None:
+        try:
+            key = keys.from_environment()
+        except keys.KeyMissing as exc:
+            raise InputError.one(keys.ENV, str(exc)) from None
+    given = {name: sources.get(name) for name in FILES if sources.get(name)}
+    if not given:
+        raise InputError.one("(inga filer)", "ange minst en fil: vårdtillfällen, riskbedömningar eller åtgärder")
+    name = " + ".join(file for _, file in given.values())
+    data = b"\0".join(content for content, _ in given.values())
+    with pipeline.run(KIND, name, data, actor, audit=audit.import_hook(actor, "patients.import")) as imp:
+        found = records.load_for_import(given, key, stored=_stored_ids)
+        units = _units_for(found, actor)
+        record = imp.start(rows=len(found.episodes) + len(found.assessments) + len(found.actions))
+        cells: set[tuple[int, date]] = set()
+        ep = _write_episodes(found, units, record, cells)
+        named = {a.episode for a in found.assessments} | {a.episode for a in found.actions}
+        by_id = {e: pk for chunk in _chunks(named)
+                 for e, pk in Episode.objects.filter(episode__in=chunk).values_list("episode", "pk")}
+        asm = _replace_children(Assessment, "performed_at", found.assessments, by_id, cells,
+                                lambda a: (a.kind, a.performed_at, a.risk), ("kind", "performed_at", "risk"))
+        act = _replace_children(PreventiveAction, "started_at", found.actions, by_id, cells,
+                                lambda a: (a.kind, a.started_at), ("kind", "started_at"))
+        obs = recompute(record, cells, as_of or timezone.now())
+        changed = ep["created"] + ep["updated"] + ep["deleted"] + asm["created"] + asm["deleted"] \
+            + act["created"] + act["deleted"]
+        imp.finish(created=ep["created"] + asm["created"] + act["created"],
+                   updated=changed - ep["created"] - asm["created"] - act["created"],
+                   unchanged=ep["unchanged"])
+    return PatientImportResult(imp.record.outcome, ep, asm, act, obs, imp.record)
+
+
+CHUNK = 5000  # ids per IN (...) list: SQLite limits the parameters of one statement
+
+
+def _chunks(items) -> list[list]:
+    items = list(items)
+    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def _stored_ids(ids: set[str]) -> set[str]:
+    return {e for chunk in _chunks(ids) for e in Episode.objects.filter(episode__in=chunk).values_list("episode", flat=True)}
+
+
+def _insert(model, fields: list[str], rows: list[tuple]) -> None:
+    """Insert plain rows with one prepared statement (bulk_create builds a model per row and
+    prepares every value through the ORM: most of an import's time for tens of thousands)."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = [meta.get_field(f).column for f in fields]
+    stamps = [i for i, f in enumerate(fields) if meta.get_field(f).get_internal_type() == "DateTimeField"]
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = (f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    with connection.cursor() as cur:
+        for chunk in _chunks(rows):
+            if stamps:
+                chunk = [tuple(adapt(v) if i in stamps else v for i, v in enumerate(row)) for row in chunk]
+            cur.executemany(sql, chunk)
+
+
+def _units_for(found: records.PatientRecords, actor: Actor) -> dict[str, OrgUnit]:
+    """The episodes' admitting units by code (as written, case-insensitive), each in the actor's
+    data scope; a problem per unknown or foreign unit at its first row."""
+    codes = {e.unit for e in found.episodes}
+    by_code = {u.code.casefold(): u for u in OrgUnit.objects.filter(code__in=codes)}
+    if len(by_code) < len({c.casefold() for c in codes}):  # codes written in another case
+        wanted = {c.casefold() for c in codes}
+        by_code.update({u.code.casefold(): u for u in OrgUnit.objects.all() if u.code.casefold() in wanted})
+    allowed = tuple(measurements.writable_paths(actor))
+    problems, reported = ProblemList(), set()
+    for e in found.episodes:
+        unit = by_code.get(e.unit.casefold())
+        message = ("okänd enhet" if unit is None else
+                   None if unit.path.startswith(allowed) else "du saknar behörighet att rapportera för enheten")
+        if message and e.unit not in reported:
+            reported.add(e.unit)
+            file, row = found.rows[e.id]
+            problems.add(file, message, row=row, column="unit", value=e.unit)
+    problems.raise_if_any()
+    return {code: by_code[code.casefold()] for code in codes}
+
+
+def _cell(unit_id: int, moment: datetime) -> tuple[int, date]:
+    local = localtime.local(moment)
+    return unit_id, date(local.year, local.month, 1)
+
+
+def _write_episodes(found: records.PatientRecords, units: dict[str, OrgUnit], record, cells: set) -> dict[str, int]:
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
+    now = timezone.now()
+    stored = {e.episode: e for chunk in _chunks([e.id for e in found.episodes] + found.deleted)
+              for e in Episode.objects.filter(episode__in=chunk)}
+    for eid in found.deleted:
+        old = stored.get(eid)
+        if old is not None:
+            cells.add(_cell(old.unit_id, old.admitted_at))
+            old.delete()
+            counts["deleted"] += 1
+    new = []
+    for e in found.episodes:
+        values = {"unit_id": units[e.unit].pk, "pseudonym": found.pseudonyms[e.id], "age": e.age, "sex": e.sex,
+                  "admitted_at": e.admitted_at, "discharged_at": e.discharged_at}
+        old = stored.get(e.id)
+        cells.add(_cell(values["unit_id"], e.admitted_at))
+        if old is None:
+            new.append((e.id, values["unit_id"], values["pseudonym"], e.age, e.sex, e.admitted_at, e.discharged_at,
+                        record.pk, now))
+            continue
+        if all(getattr(old, f) == v for f, v in values.items()):
+            counts["unchanged"] += 1
+            continue
+        cells.add(_cell(old.unit_id, old.admitted_at))  # it may move to another ward-month
+        for f, v in values.items():
+            setattr(old, f, v)
+        old.source_import = record
+        old.save()
+        counts["updated"] += 1
+    _insert(Episode, ["episode", "unit", "pseudonym", "age", "sex", "admitted_at", "discharged_at", "source_import",
+                      "updated_at"], new)
+    counts["created"] = len(new)
+    return counts
+
+
+def _replace_children(model, time_field: str, rows: list, by_id: dict[str, int], cells: set, key, fields) -> dict:
+    """For each episode named in the file, make its stored rows exactly the file's (duplicates once)."""
+    if not rows:
+        return {"created": 0, "deleted": 0}
+    wanted: dict[int, set] = defaultdict(set)
+    for r in rows:
+        wanted[by_id[r.episode]].add(key(r))
+    stored: dict[int, dict] = defaultdict(dict)
+    for chunk in _chunks(wanted):
+        for pk, episode_id, *values in model.objects.filter(episode_id__in=chunk).values_list("pk", "episode_id", *fields):
+            stored[episode_id][tuple(values)] = pk
+    gone = [pk for eid, have in stored.items() for k, pk in have.items() if k not in wanted[eid]]
+    new = [(eid, *k) for eid, ks in wanted.items() for k in ks if k not in stored[eid]]
+    for chunk in _chunks(gone):
+        model.objects.filter(pk__in=chunk).delete()
+    _insert(model, ["episode", *fields], new)
+    touched = {eid for eid in wanted if set(stored[eid]) != wanted[eid]}
+    for chunk in _chunks(touched):
+        for unit_id, admitted in Episode.objects.filter(pk__in=chunk).values_list("unit_id", "admitted_at"):
+            cells.add(_cell(unit_id, admitted))
+    return {"created": len(new), "deleted": len(gone)}
+
+
+def recompute(record, cells: set[tuple[int, date]], as_of: datetime) -> dict[str, int]:
+    """The four standard measures for the (unit, month) cells, from every stored episode admitted
+    on that unit in that local month, written as observations derived from ``record``."""
+    figures = []
+    for row in pm.evaluate(*_records_in(cells), as_of):
+        unit_id, month = int(row.unit), date.fromisoformat(row.period + "-01")
+        if (unit_id, month) not in cells:
+            continue
+        for sex, (num, den) in row.by_sex.items():
+            if den:
+                figures.append(measurements.DerivedFigure(row.measure, unit_id, month, sex, num, den))
+    codes = [m.code for m in pm.STANDARD_MEASURES]
+    return measurements.write_derived(record, codes, cells, figures)
+
+
+def _month_bounds(month: date) -> tuple[datetime, datetime]:
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return (localtime.from_local(datetime(month.year, month.month, 1)),
+            localtime.from_local(datetime(following.year, following.month, 1)))
+
+
+def _records_in(cells: set[tuple[int, date]]):
+    """The stored records of the cells' units admitted from the first cell's month to the last's
+    (three queries; the caller keeps the cells it asked for). The unit is its id, as text."""
+    if not cells:
+        return [], [], []
+    units = {u for u, _ in cells}
+    start, end = _month_bounds(min(m for _, m in cells))[0], _month_bounds(max(m for _, m in cells))[1]
+    window = {"unit_id__in": units, "admitted_at__gte": start, "admitted_at__lt": end}
+    ids, episodes = {}, []
+    for pk, eid, unit_id, admitted, discharged, age, sex in Episode.objects.filter(**window).values_list(
+            "pk", "episode", "unit_id", "admitted_at", "discharged_at", "age", "sex"):
+        ids[pk] = eid
+        episodes.append(pm.Episode(eid, str(unit_id), admitted, discharged, age, sex))
+    inside = {f"episode__{k}": v for k, v in window.items()}
+    assessments = [pm.Assessment(ids[pk], kind, at, risk) for pk, kind, at, risk in Assessment.objects.filter(
+        **inside).values_list("episode_id", "kind", "performed_at", "risk")]
+    actions = [pm.Action(ids[pk], kind, at) for pk, kind, at in PreventiveAction.objects.filter(
+        **inside).values_list("episode_id", "kind", "started_at")]
+    return episodes, assessments, actions
+
+
+def purge(older_than_months: int, *, actor: Actor, today: date | None = None) -> int:
+    """Delete episodes discharged more than ``older_than_months`` months ago (with their
+    assessments, actions and movements); the observations derived from them stay."""
+    if older_than_months < 1:
+        raise InputError.one("--older-than-months", "ange minst 1 månad")
+    permissions.require(actor, {Membership.Role.ADMIN})
+    today = today or timezone.localdate()
+    months = today.year * 12 + today.month - 1 - older_than_months
+    cutoff = localtime.from_local(datetime(months // 12, months % 12 + 1, 1))
+    with transaction.atomic():
+        doomed = Episode.objects.filter(discharged_at__lt=cutoff)
+        count = doomed.count()
+        doomed.delete()
+        audit.record(actor, "patients.purge", None, episodes=count, older_than_months=older_than_months)
+    return count
