@@ -3,8 +3,9 @@
 The start page answers "what needs me?" for the signed-in user, within their scope: the measures
 of their units that are off target, their overdue actions, their refused imports that still wait
 for a corrected file, and what changed since their previous visit. The page itself is the frame;
-each of those four sections is its own request (``start_section``), loaded as the page opens. This module is the top layer
-and reads the apps' selectors and presenters; it changes nothing but the audit log.
+each of those four sections is its own request (``start_section``), loaded as the page opens.
+This module is the top layer and reads the apps' selectors and presenters; it changes nothing
+but the audit log.
 """
 
 from __future__ import annotations
