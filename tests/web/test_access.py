@@ -59,6 +59,10 @@ REGION_PRIVATE = {
     "/enkater/sos-2025/region/01/": 403,
     "/enkater/sos-2025/export.xlsx": 403,
     "/enkater/importera/": 403,
+    # Patient-level pages: a strategist of the region has no role that may see patient data.
+    "/patienter/": 403,
+    "/patienter/08/": 403,
+    "/patienter/08/tabell/": 403,
 }
 
 
