@@ -89,6 +89,23 @@ def _chunks(items) -> list[list]:
     return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
+def import_fhir(data: bytes, file: str, *, actor: Actor, key: keys.PseudonymKey | None = None,
+                as_of: datetime | None = None) -> PatientImportResult:
+    """A FHIR R4 Bundle or NDJSON (``fhir.py``), imported as its tables are; problems are located
+    by the resource's path. A file that cannot be read is recorded as a refused import."""
+    from . import fhir
+
+    try:
+        parsed, deleted = fhir.tables(data, file)
+    except InputError as exc:
+        pipeline.refused(KIND, file, data, actor, exc)
+        raise
+    try:
+        return import_records(fhir.csv_sources(parsed, deleted, file), actor=actor, key=key, as_of=as_of)
+    except InputError as exc:
+        raise fhir.located(exc, parsed, file) from None
+
+
 def _stored_ids(ids: set[str]) -> set[str]:
     return {e for chunk in _chunks(ids) for e in Episode.objects.filter(episode__in=chunk).values_list("episode", flat=True)}
 
