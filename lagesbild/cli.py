@@ -112,7 +112,7 @@ def survey_report(args) -> int:
 def patients_compute(args) -> int:
     from lagesbild.patients.compute import compute_files
 
-    result = compute_files(args.episodes, args.assessments, args.actions, args.as_of)
+    result = compute_files(args.episodes, args.assessments, args.actions, args.as_of, args.measures)
     payload = json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     if args.json == "-":
         sys.stdout.write(payload.decode("utf-8"))
@@ -343,6 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--actions", required=True, help="åtgärder (CSV eller XLSX)")
     p.add_argument("--as-of", required=True, help="beräkningstidpunkt, svensk tid: \"ÅÅÅÅ-MM-DD TT:MM\"")
     p.add_argument("--json", required=True, help="skriv resultatet som JSON till filen (- för standard ut)")
+    p.add_argument("--measures", help="måtten som YAML (standard: de fyra i lagesbild/patients/measures.yaml)")
     p.set_defaults(func=patients_compute)
     p = patients.add_parser("import", help="importera journaluttag till databasen (allt eller inget; stegvis)")
     p.add_argument("--episodes", help="vårdtillfällen (CSV eller XLSX; kolumnen deleted=Ja tar bort)")
