@@ -157,3 +157,35 @@ def overview(user, now: datetime) -> list[WardSummary]:
         if deadline is not None and (s.next_deadline is None or deadline < s.next_deadline):
             s.next_deadline = deadline
     return sorted(summaries.values(), key=WardSummary.urgency)
+
+
+@dataclass
+class MonthFailures:
+    measure: pm.Measure
+    numerator: int
+    denominator: int
+    failures: list  # (Episode model, [(kind label, "saknas" | "för sent")])
+
+
+REASONS = {pm.MISSING: "saknas", pm.LATE: "efter tidsgränsen"}
+
+
+def month_failures(unit: OrgUnit, month_start, now: datetime) -> list[MonthFailures]:
+    """Per standard measure, the ward-month's figure and the episodes outside its numerator with
+    what they missed: the drill-down behind a monthly value."""
+    start = localtime.from_local(datetime(month_start.year, month_start.month, 1))
+    following = datetime(month_start.year + month_start.month // 12, month_start.month % 12 + 1, 1)
+    episodes = list(Episode.objects.filter(unit=unit, admitted_at__gte=start,
+                                           admitted_at__lt=localtime.from_local(following)))
+    records, assessments, actions = _calc_records(episodes)
+    rows = {r.measure: r for r in pm.evaluate(records, assessments, actions, now)}
+    by_id = {e.episode: e for e in episodes}
+    out = []
+    for measure in pm.STANDARD_MEASURES:
+        row = rows.get(measure.code)
+        if row is None:
+            continue
+        failures = [(by_id[f.episode], [(pm.KIND_LABELS[m.kind], REASONS[m.reason]) for m in f.misses])
+                    for f in row.failures]
+        out.append(MonthFailures(measure, row.numerator, row.denominator, failures))
+    return out

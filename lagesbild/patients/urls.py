@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("<str:code>/", views.ward, name="ward"),
     path("<str:code>/tabell/", views.ward_table, name="ward_table"),
+    path("<str:code>/<int:year>-<int:month>/", views.month, name="month"),
 ]

@@ -76,3 +76,18 @@ def ward_table(request, code):
     if not recent:
         audit.record(request, WARD_VIEW, unit, poll=True)
     return render(request, "patients/_ward_table.html", _ward_context(unit))
+
+
+@login_required
+@require_GET
+def month(request, code, year: int, month: int):
+    """A ward-month's patient-record measures and the episodes outside each numerator, and why."""
+    unit = _ward(request, code)
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise Http404("Okänd månad.")
+    from datetime import date
+
+    start = date(year, month, 1)
+    audit.record(request, "patients.month.view", unit, month=f"{year}-{month:02d}")
+    return render(request, "patients/month.html", {"unit": unit, "month": start,
+                                                   "measures": selectors.month_failures(unit, start, timezone.now())})

@@ -95,3 +95,21 @@ def test_the_self_updating_table_is_audited_once_per_quarter_hour(client, ward, 
     monkeypatch.setattr(views, "AUDIT_POLL_EVERY", timedelta(0))  # as if a quarter of an hour had passed
     client.get(reverse("patients:ward_table", args=["AVD1"]))
     assert AuditEvent.objects.filter(user=nurse, action="patients.ward.view").count() == 2
+
+
+def test_the_month_drill_down_lists_the_episodes_outside_the_numerator_and_why(client, tmp_path):
+    """files.EPISODES on AVD1 in January 2025: E1 made it, E2's trycksår assessment came 24 h + 1 min
+    after admission and undernäring never came."""
+    region = OrgUnit.objects.get(code="08")
+    OrgUnit.objects.create(code="AVD1", name="Avdelning 1", kind="enhet", parent=region)
+    OrgUnit.objects.create(code="AVD2", name="Avdelning 2", kind="enhet", parent=region)
+    paths = files.write_scenario(tmp_path)
+    services.import_records({k: (p.read_bytes(), p.name) for k, p in paths.items()}, actor=Actor.system(), key=KEY,
+                            as_of=localtime.parse(files.AS_OF))
+    nurse = _user("skoterska3", "AVD1", "care")
+    page = _get(client, nurse, "patients:month", "AVD1", 2025, 1).content.decode()
+    section = page.split("riskbedomning-70-24h: 1 av 2")[1].split("</section>")[0]
+    assert "E2" in section and "Trycksår: efter tidsgränsen" in section and "Undernäring: saknas" in section
+    assert "E1" not in section
+    assert AuditEvent.objects.filter(user=nurse, action="patients.month.view").count() == 1
+    assert _get(client, _user("lasare4", "08", "reader"), "patients:month", "AVD1", 2025, 1).status_code == 403
