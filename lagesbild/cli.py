@@ -112,7 +112,7 @@ def survey_report(args) -> int:
 def patients_compute(args) -> int:
     from lagesbild.patients.compute import compute_files
 
-    result = compute_files(args.episodes, args.assessments, args.actions, args.as_of)
+    result = compute_files(args.episodes, args.assessments, args.actions, args.as_of, args.measures)
     payload = json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     if args.json == "-":
         sys.stdout.write(payload.decode("utf-8"))
@@ -134,7 +134,7 @@ def patients_import(args) -> int:
         path = getattr(args, name)
         sources[name] = (Path(path).read_bytes(), Path(path).name) if path else None
     if not any(sources.values()):
-        raise UsageError("ange minst en av --episodes, --assessments och --actions")
+        raise UsageError("ange minst en av --episodes, --assessments, --actions och --movements")
     as_of = None
     if args.as_of:
         try:
@@ -150,6 +150,23 @@ def patients_import(args) -> int:
           f"nya, {result.assessments['deleted']} borttagna. Åtgärder: {result.actions['created']} nya, "
           f"{result.actions['deleted']} borttagna. Mätvärden: {obs['created']} nya, {obs['updated']} ändrade, "
           f"{obs['deleted']} borttagna.")
+    return 0
+
+
+def patients_feed(args) -> int:
+    """The demo's stream of admissions, assessments, actions and discharges (acts as the system)."""
+    if not args.demo:
+        raise UsageError("flödet finns bara för demodata: ange --demo")
+    _django()
+    from lagesbild.demo_region import feed
+
+    print("Matar demoregionens avdelningar (avbryt med Ctrl+C) …", file=sys.stderr)
+    try:
+        feed.run(args.steps, args.interval, seed=args.seed)
+    except KeyboardInterrupt:
+        pass
+    except RuntimeError as exc:
+        raise UsageError(str(exc)) from None
     return 0
 
 
@@ -326,14 +343,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--actions", required=True, help="åtgärder (CSV eller XLSX)")
     p.add_argument("--as-of", required=True, help="beräkningstidpunkt, svensk tid: \"ÅÅÅÅ-MM-DD TT:MM\"")
     p.add_argument("--json", required=True, help="skriv resultatet som JSON till filen (- för standard ut)")
+    p.add_argument("--measures", help="måtten som YAML (standard: de fyra i lagesbild/patients/measures.yaml)")
     p.set_defaults(func=patients_compute)
     p = patients.add_parser("import", help="importera journaluttag till databasen (allt eller inget; stegvis)")
     p.add_argument("--episodes", help="vårdtillfällen (CSV eller XLSX; kolumnen deleted=Ja tar bort)")
     p.add_argument("--assessments", help="riskbedömningar (ersätter de nämnda vårdtillfällenas)")
     p.add_argument("--actions", help="åtgärder (ersätter de nämnda vårdtillfällenas)")
+    p.add_argument("--movements", help="förflyttningar mellan avdelningar (ersätter de nämnda vårdtillfällenas)")
     p.add_argument("--as-of", help="beräkningstidpunkt för måtten, svensk tid (standard: nu)")
     _add_actor(p)
     p.set_defaults(func=patients_import)
+    p = patients.add_parser("feed", help="demo: skriv in patienter och registrera bedömningar med några sekunders mellanrum")
+    p.add_argument("--demo", action="store_true", help="mata demoregionens avdelningar (som systemet)")
+    p.add_argument("--interval", type=float, default=5.0, help="sekunder mellan stegen (standard 5)")
+    p.add_argument("--steps", type=int, default=None, help="antal steg (standard: tills Ctrl+C)")
+    p.add_argument("--seed", type=int, default=None, help="slumpfrö, för samma följd varje gång")
+    p.set_defaults(func=patients_feed)
     p = patients.add_parser("purge", help="gallra vårdtillfällen äldre än lagringstiden (måtten finns kvar)")
     p.add_argument("--older-than-months", type=int, required=True, help="utskrivna för mer än så här många månader sedan")
     _add_actor(p)

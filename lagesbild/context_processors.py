@@ -11,6 +11,8 @@ from django.utils.functional import SimpleLazyObject
 
 from lagesbild.ingest.models import Import
 from lagesbild.measurements import services as measurements
+from lagesbild.org import scope
+from lagesbild.patients.selectors import PATIENT_ROLES
 
 DATA_SOURCE = "Lägesbild: regionens mätningar och importerade jämförelsetal"
 LATEST_IMPORT_KEY = "lagesbild:latest-import-date"
@@ -48,6 +50,7 @@ MENU = [
     ("glossary", "Ordlista", lambda app, name: name == "glossary"),
     ("swagger-ui", "API", lambda app, name: name == "swagger-ui"),
 ]
+PATIENTS_ITEM = ("patients:overview", "Realtid", lambda app, name: app == "patients")
 IMPORT_ITEM = ("measurements:import", "Importera", lambda app, name: app == "measurements" and name == "import")
 _menu_urls: dict = {}  # (script prefix, urlconf) -> {URL name: escaped path}; URLs do not change while running
 
@@ -56,19 +59,19 @@ def _urls() -> dict:
     key = (get_script_prefix(), get_urlconf())
     urls = _menu_urls.get(key)
     if urls is None:
-        urls = {name: escape(reverse(name)) for name, _, _ in [*MENU, IMPORT_ITEM]}
+        urls = {name: escape(reverse(name)) for name, _, _ in [*MENU, PATIENTS_ITEM, IMPORT_ITEM]}
         urls["logout"] = escape(reverse("logout"))
         _menu_urls[key] = urls
     return urls
 
 
-def main_menu(request, may_import: bool) -> str:
+def main_menu(request, may_import: bool, may_see_patients: bool = False) -> str:
     """The menu's list items as HTML, the current page marked; built here once rather than with
     nine {% url %} tags and conditions on every page."""
     match = getattr(request, "resolver_match", None)
     app, name = (match.app_name, match.url_name) if match else ("", "")
     urls = _urls()
-    items = [*MENU, IMPORT_ITEM] if may_import else MENU
+    items = [*MENU, *([PATIENTS_ITEM] if may_see_patients else []), *([IMPORT_ITEM] if may_import else [])]
     current_mark = ' aria-current="page"'
     return mark_safe("".join(
         f'<li><a href="{urls[url_name]}"{current_mark if current(app, name) else ""}>{label}</a></li>'
@@ -86,7 +89,7 @@ def shell(request):
     may_import = signed_in and measurements.may_import(user)
     return {
         "may_import_observations": may_import,
-        "main_menu": main_menu(request, may_import) if signed_in else "",
+        "main_menu": main_menu(request, may_import, signed_in and scope.has_role(user, PATIENT_ROLES)) if signed_in else "",
         "shell_urls": _urls(),
         "printed_on": timezone.localdate().isoformat(),  # Y-m-d
         "data_as_of": SimpleLazyObject(_latest_import_date),

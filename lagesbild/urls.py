@@ -30,6 +30,7 @@ urlpatterns = [
     path("matt/", include("lagesbild.catalogue.urls")),
     path("uppfoljning/", include("lagesbild.measurements.urls")),
     path("forbattring/", include("lagesbild.improvement.urls")),
+    path("patienter/", include("lagesbild.patients.urls")),
     path("api/", include("lagesbild.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -48,6 +48,8 @@ TAGS = {
     "förbättringsarbete": ("Förbättringsarbete", "Analyser, åtgärder och uppföljningar av åtgärdernas effekt."),
     "action-plans": ("Handlingsplaner", "Regionernas och förvaltningarnas handlingsplaner."),
     "plan-activities": ("Planaktiviteter", "Aktiviteterna i en handlingsplan."),
+    "patients": ("Patientdata", "Vårdtillfällen, riskbedömningar och åtgärder ur journalen som FHIR R4, pseudonymiserade vid "
+                                "importen; måtten räknas om för de berörda avdelningarna och månaderna."),
 }
 
 

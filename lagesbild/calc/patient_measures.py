@@ -223,7 +223,7 @@ class _Tally:
 # The evaluator
 
 
-class _Facts:
+class Facts:
     """Assessments and action start times by (episode, kind), in time order."""
 
     def __init__(self, assessments: Iterable[Assessment], actions: Iterable[Action]):
@@ -262,7 +262,7 @@ def in_population(episode: Episode, population: Population, as_of: datetime) -> 
     return episode.age >= population.min_age and _lies_before(first, episode, as_of)
 
 
-def _window_start(measure: Measure, episode: Episode, facts: _Facts, as_of: datetime) -> datetime | None:
+def _window_start(measure: Measure, episode: Episode, facts: Facts, as_of: datetime) -> datetime | None:
     if measure.anchor == ADMISSION:
         return episode.admitted_at
     stay_end = as_of if episode.discharged_at is None else min(as_of, episode.discharged_at)
@@ -275,7 +275,7 @@ def _miss(times: Sequence[datetime], start: datetime, end: datetime) -> str | No
     return LATE if any(t > end for t in times) else MISSING
 
 
-def judge(measure: Measure, episode: Episode, facts: _Facts, as_of: datetime) -> tuple[Miss, ...] | None:
+def judge(measure: Measure, episode: Episode, facts: Facts, as_of: datetime) -> tuple[Miss, ...] | None:
     """None when the episode is outside the denominator; else the kinds it misses (empty: numerator)."""
     if not in_population(episode, measure.population, as_of):
         return None
@@ -296,7 +296,7 @@ def evaluate(episodes: Iterable[Episode], assessments: Iterable[Assessment], act
     if len({m.code for m in measures}) != len(measures):
         raise ValueError("measure codes must be distinct")
     as_of = to_utc(as_of)
-    facts = _Facts(assessments, actions)
+    facts = Facts(assessments, actions)
     tallies: dict[tuple[int, str, str], _Tally] = {}
     seen: set[str] = set()
     for episode in episodes:

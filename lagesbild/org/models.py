@@ -114,6 +114,7 @@ class Membership(models.Model):
         STRATEGIST = "strategist", "Strateg"
         MANAGER = "manager", "Chef"
         READER = "reader", "Läsare"
+        CARE = "care", "Vårdpersonal (patientdata)"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="memberships")

@@ -16,11 +16,11 @@ def as_json(as_of_text: str, rows: list[Row]) -> dict:
     return {"as_of": as_of_text, "measures": [row.as_json() for row in rows]}
 
 
-def compute_rows(records: PatientRecords, as_of) -> list[Row]:
-    return evaluate(records.episodes, records.assessments, records.actions, as_of, STANDARD_MEASURES)
+def compute_rows(records: PatientRecords, as_of, measures=STANDARD_MEASURES) -> list[Row]:
+    return evaluate(records.episodes, records.assessments, records.actions, as_of, measures)
 
 
-def compute_files(episodes, assessments, actions, as_of_text: str) -> dict:
+def compute_files(episodes, assessments, actions, as_of_text: str, measures_file=None) -> dict:
     """Read, check and compute. InputError lists every problem: in the option and in all three files."""
     problems: list[Problem] = []
     as_of_text = (as_of_text or "").strip()
@@ -29,6 +29,16 @@ def compute_files(episodes, assessments, actions, as_of_text: str) -> dict:
         as_of = localtime.parse(as_of_text)
     except localtime.TimeError as exc:
         problems.append(Problem(AS_OF_OPTION, str(exc), value=shown(as_of_text)))
+    measures = STANDARD_MEASURES
+    if measures_file is not None:
+        from . import measure_spec
+
+        try:
+            measures = measure_spec.load(measures_file)
+        except InputError as exc:
+            problems.extend(exc.problems)
+        except OSError as exc:
+            problems.append(Problem(str(measures_file), f"filen kan inte läsas: {exc.strerror}"))
     records = None
     try:
         records = load_paths(episodes, assessments, actions)
@@ -36,4 +46,4 @@ def compute_files(episodes, assessments, actions, as_of_text: str) -> dict:
         problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    return as_json(as_of_text, compute_rows(records, as_of))
+    return as_json(as_of_text, compute_rows(records, as_of, measures))

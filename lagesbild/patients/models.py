@@ -35,6 +35,7 @@ class Episode(models.Model):
     sex = models.CharField("kön", max_length=1, choices=Sex.choices)
     admitted_at = models.DateTimeField("inskriven")
     discharged_at = models.DateTimeField("utskriven", null=True, blank=True)
+    bed = models.CharField("sal/säng", max_length=20, blank=True)
     source_import = models.ForeignKey(Import, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -86,6 +87,7 @@ class Movement(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="movements")
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     moved_at = models.DateTimeField("flyttad")
+    bed = models.CharField("sal/säng", max_length=20, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["episode", "moved_at"], name="patients_movement_key")]

@@ -35,6 +35,12 @@ ASSESSMENTS = {
     "performed_at": ("performed_at", "performed", "utförd", "bedömd", "bedömningstid"),
     "risk": ("risk", "risk funnen"),
 }
+MOVEMENTS = {
+    "episode": ("episode", "episode id", "vårdtillfälle", "vårdtillfälle id", "vårdtillfällesid"),
+    "unit": ("unit", "enhet", "avdelning", "vårdenhet", "avd", "till enhet"),
+    "moved_at": ("moved_at", "moved", "flyttad", "flyttid", "förflyttad"),
+}
+BED = ("bed", "säng", "sal", "plats", "sängplats", "sal/säng", "rum")
 ACTIONS = {
     "episode": EPISODES["episode"],
     "kind": ("kind", "typ", "åtgärd", "åtgärdstyp"),
@@ -69,6 +75,8 @@ class PatientRecords:
     pseudonyms: dict[str, str] = field(default_factory=dict)
     rows: dict[str, tuple[str, int]] = field(default_factory=dict)
     deleted: list[str] = field(default_factory=list)
+    beds: dict[str, str] = field(default_factory=dict)  # episode -> room/bed, when the file has the column
+    movements: list[tuple] = field(default_factory=list)  # (episode, unit, moved_at, bed, file, row)
     files: dict[str, str] = field(default_factory=dict)  # "episodes" etc. -> the file name given
 
 
@@ -209,6 +217,8 @@ def _episodes(sheet: _Sheet, out: PatientRecords | None = None, key=None) -> tup
             episodes.append(Episode(eid, unit, admitted, discharged, age, sex))
             if out is not None:
                 out.rows[eid] = (sheet.table.file, row)
+                if "bed" in sheet.columns:
+                    out.beds[eid] = sheet.cell(values, "bed")[:20]
                 if made is not None:
                     out.pseudonyms[eid] = made
     return episodes, set(first_row)
@@ -271,23 +281,38 @@ def load_for_import(sources: dict[str, tuple[bytes, str] | None], key,
     problems = ProblemList()
     out = PatientRecords([], [], [], files={name: src[1] for name, src in sources.items() if src})
     sheets = {}
-    for name, spec, optional in (("episodes", EPISODES, {"deleted": DELETED}), ("assessments", ASSESSMENTS, None),
-                                 ("actions", ACTIONS, None)):
+    for name, spec, optional in (("episodes", EPISODES, {"deleted": DELETED, "bed": BED}),
+                                 ("assessments", ASSESSMENTS, None), ("actions", ACTIONS, None),
+                                 ("movements", MOVEMENTS, {"bed": BED})):
         if sources.get(name):
             sheets[name] = _sheet(*sources[name], spec, problems, optional=optional)
     in_file: set[str] = set()
     if sheets.get("episodes") is not None:
         out.episodes, in_file = _episodes(sheets["episodes"], out, key)
         in_file -= set(out.deleted)
-    children = [sheets.get(n) for n in ("assessments", "actions") if sheets.get(n) is not None]
+    children = [sheets.get(n) for n in ("assessments", "actions", "movements") if sheets.get(n) is not None]
     named = {sheet.cell(values, "episode") for sheet in children for _, values in sheet.table.rows} - {""}
     known = in_file | stored(named - in_file - set(out.deleted))
     if sheets.get("assessments") is not None:
         out.assessments = _assessments(sheets["assessments"], known)
     if sheets.get("actions") is not None:
         out.actions = _actions(sheets["actions"], known)
+    if sheets.get("movements") is not None:
+        out.movements = _movements(sheets["movements"], known)
     problems.raise_if_any()
     return out
+
+
+def _movements(sheet: _Sheet, known: set[str]) -> list[tuple]:
+    found = []
+    for row, values in sheet.table.rows:
+        eid = sheet.episode(row, values, known)
+        unit = sheet.required(row, values, "unit", "enhet")
+        moved = sheet.moment(row, values, "moved_at")
+        if None not in (eid, unit, moved):
+            bed = sheet.cell(values, "bed")[:20] if "bed" in sheet.columns else ""
+            found.append((eid, unit, moved, bed, sheet.table.file, row))
+    return found
 
 
 def load(episodes: tuple[bytes, str], assessments: tuple[bytes, str], actions: tuple[bytes, str]) -> PatientRecords:

@@ -27,10 +27,10 @@ from lagesbild.org import audit, permissions
 from lagesbild.org.models import Membership, OrgUnit
 
 from . import keys, records
-from .models import Assessment, Episode, PreventiveAction
+from .models import Assessment, Episode, Movement, PreventiveAction
 
 KIND = "patients"
-FILES = ("episodes", "assessments", "actions")
+FILES = ("episodes", "assessments", "actions", "movements")
 
 
 @dataclass
@@ -53,27 +53,30 @@ def import_records(sources: dict[str, tuple[bytes, str] | None], *, actor: Actor
             raise InputError.one(keys.ENV, str(exc)) from None
     given = {name: sources.get(name) for name in FILES if sources.get(name)}
     if not given:
-        raise InputError.one("(inga filer)", "ange minst en fil: vårdtillfällen, riskbedömningar eller åtgärder")
+        raise InputError.one("(inga filer)", "ange minst en fil: vårdtillfällen, riskbedömningar, åtgärder eller förflyttningar")
     name = " + ".join(file for _, file in given.values())
     data = b"\0".join(content for content, _ in given.values())
     with pipeline.run(KIND, name, data, actor, audit=audit.import_hook(actor, "patients.import")) as imp:
         found = records.load_for_import(given, key, stored=_stored_ids)
         units = _units_for(found, actor)
-        record = imp.start(rows=len(found.episodes) + len(found.assessments) + len(found.actions))
+        record = imp.start(rows=len(found.episodes) + len(found.assessments) + len(found.actions)
+                           + len(found.movements))
         cells: set[tuple[int, date]] = set()
         ep = _write_episodes(found, units, record, cells)
-        named = {a.episode for a in found.assessments} | {a.episode for a in found.actions}
+        named = {a.episode for a in found.assessments} | {a.episode for a in found.actions} \
+            | {m[0] for m in found.movements}
         by_id = {e: pk for chunk in _chunks(named)
                  for e, pk in Episode.objects.filter(episode__in=chunk).values_list("episode", "pk")}
         asm = _replace_children(Assessment, "performed_at", found.assessments, by_id, cells,
                                 lambda a: (a.kind, a.performed_at, a.risk), ("kind", "performed_at", "risk"))
         act = _replace_children(PreventiveAction, "started_at", found.actions, by_id, cells,
                                 lambda a: (a.kind, a.started_at), ("kind", "started_at"))
+        moves = _replace_movements(found.movements, by_id, units)
         obs = recompute(record, cells, as_of or timezone.now())
         changed = ep["created"] + ep["updated"] + ep["deleted"] + asm["created"] + asm["deleted"] \
-            + act["created"] + act["deleted"]
-        imp.finish(created=ep["created"] + asm["created"] + act["created"],
-                   updated=changed - ep["created"] - asm["created"] - act["created"],
+            + act["created"] + act["deleted"] + moves["created"] + moves["deleted"]
+        imp.finish(created=ep["created"] + asm["created"] + act["created"] + moves["created"],
+                   updated=changed - ep["created"] - asm["created"] - act["created"] - moves["created"],
                    unchanged=ep["unchanged"])
     return PatientImportResult(imp.record.outcome, ep, asm, act, obs, imp.record)
 
@@ -84,6 +87,23 @@ CHUNK = 5000  # ids per IN (...) list: SQLite limits the parameters of one state
 def _chunks(items) -> list[list]:
     items = list(items)
     return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def import_fhir(data: bytes, file: str, *, actor: Actor, key: keys.PseudonymKey | None = None,
+                as_of: datetime | None = None) -> PatientImportResult:
+    """A FHIR R4 Bundle or NDJSON (``fhir.py``), imported as its tables are; problems are located
+    by the resource's path. A file that cannot be read is recorded as a refused import."""
+    from . import fhir
+
+    try:
+        parsed, deleted = fhir.tables(data, file)
+    except InputError as exc:
+        pipeline.refused(KIND, file, data, actor, exc)
+        raise
+    try:
+        return import_records(fhir.csv_sources(parsed, deleted, file), actor=actor, key=key, as_of=as_of)
+    except InputError as exc:
+        raise fhir.located(exc, parsed, file) from None
 
 
 def _stored_ids(ids: set[str]) -> set[str]:
@@ -111,21 +131,21 @@ def _insert(model, fields: list[str], rows: list[tuple]) -> None:
 def _units_for(found: records.PatientRecords, actor: Actor) -> dict[str, OrgUnit]:
     """The episodes' admitting units by code (as written, case-insensitive), each in the actor's
     data scope; a problem per unknown or foreign unit at its first row."""
-    codes = {e.unit for e in found.episodes}
+    codes = {e.unit for e in found.episodes} | {m[1] for m in found.movements}
     by_code = {u.code.casefold(): u for u in OrgUnit.objects.filter(code__in=codes)}
     if len(by_code) < len({c.casefold() for c in codes}):  # codes written in another case
         wanted = {c.casefold() for c in codes}
         by_code.update({u.code.casefold(): u for u in OrgUnit.objects.all() if u.code.casefold() in wanted})
     allowed = tuple(measurements.writable_paths(actor))
     problems, reported = ProblemList(), set()
-    for e in found.episodes:
-        unit = by_code.get(e.unit.casefold())
+    placed = [(e.unit, *found.rows[e.id]) for e in found.episodes] + [(m[1], m[4], m[5]) for m in found.movements]
+    for code, file, row in placed:
+        unit = by_code.get(code.casefold())
         message = ("okänd enhet" if unit is None else
                    None if unit.path.startswith(allowed) else "du saknar behörighet att rapportera för enheten")
-        if message and e.unit not in reported:
-            reported.add(e.unit)
-            file, row = found.rows[e.id]
-            problems.add(file, message, row=row, column="unit", value=e.unit)
+        if message and code not in reported:
+            reported.add(code)
+            problems.add(file, message, row=row, column="unit", value=code)
     problems.raise_if_any()
     return {code: by_code[code.casefold()] for code in codes}
 
@@ -149,12 +169,12 @@ def _write_episodes(found: records.PatientRecords, units: dict[str, OrgUnit], re
     new = []
     for e in found.episodes:
         values = {"unit_id": units[e.unit].pk, "pseudonym": found.pseudonyms[e.id], "age": e.age, "sex": e.sex,
-                  "admitted_at": e.admitted_at, "discharged_at": e.discharged_at}
+                  "admitted_at": e.admitted_at, "discharged_at": e.discharged_at, "bed": found.beds.get(e.id, "")}
         old = stored.get(e.id)
         cells.add(_cell(values["unit_id"], e.admitted_at))
         if old is None:
             new.append((e.id, values["unit_id"], values["pseudonym"], e.age, e.sex, e.admitted_at, e.discharged_at,
-                        record.pk, now))
+                        values["bed"], record.pk, now))
             continue
         if all(getattr(old, f) == v for f, v in values.items()):
             counts["unchanged"] += 1
@@ -165,8 +185,8 @@ def _write_episodes(found: records.PatientRecords, units: dict[str, OrgUnit], re
         old.source_import = record
         old.save()
         counts["updated"] += 1
-    _insert(Episode, ["episode", "unit", "pseudonym", "age", "sex", "admitted_at", "discharged_at", "source_import",
-                      "updated_at"], new)
+    _insert(Episode, ["episode", "unit", "pseudonym", "age", "sex", "admitted_at", "discharged_at", "bed",
+                      "source_import", "updated_at"], new)
     counts["created"] = len(new)
     return counts
 
@@ -191,6 +211,27 @@ def _replace_children(model, time_field: str, rows: list, by_id: dict[str, int],
     for chunk in _chunks(touched):
         for unit_id, admitted in Episode.objects.filter(pk__in=chunk).values_list("unit_id", "admitted_at"):
             cells.add(_cell(unit_id, admitted))
+    return {"created": len(new), "deleted": len(gone)}
+
+
+def _replace_movements(movements: list[tuple], by_id: dict[str, int], units: dict[str, OrgUnit]) -> dict:
+    """For each episode named in the movements file, its stored movements become exactly the file's
+    (they move the patient in the ward view; the measures stay with the admitting ward)."""
+    if not movements:
+        return {"created": 0, "deleted": 0}
+    wanted: dict[int, set] = defaultdict(set)
+    for eid, code, moved, bed, _file, _row in movements:
+        wanted[by_id[eid]].add((units[code].pk, moved, bed))
+    stored: dict[int, dict] = defaultdict(dict)
+    for chunk in _chunks(wanted):
+        for pk, episode_id, *values in Movement.objects.filter(episode_id__in=chunk).values_list(
+                "pk", "episode_id", "unit_id", "moved_at", "bed"):
+            stored[episode_id][tuple(values)] = pk
+    gone = [pk for eid, have in stored.items() for k, pk in have.items() if k not in wanted[eid]]
+    new = [(eid, *k) for eid, ks in wanted.items() for k in ks if k not in stored[eid]]
+    for chunk in _chunks(gone):
+        Movement.objects.filter(pk__in=chunk).delete()
+    _insert(Movement, ["episode", "unit", "moved_at", "bed"], new)
     return {"created": len(new), "deleted": len(gone)}
 
 
@@ -234,6 +275,26 @@ def _records_in(cells: set[tuple[int, date]]):
     actions = [pm.Action(ids[pk], kind, at) for pk, kind, at in PreventiveAction.objects.filter(
         **inside).values_list("episode_id", "kind", "started_at")]
     return episodes, assessments, actions
+
+
+def discharge(episode_id: str, at: datetime, *, actor: Actor, as_of: datetime | None = None) -> None:
+    """Record the discharge of a stored episode (a record system's discharge message, which carries
+    no identity number) and recompute its ward-month; in the import pipeline, so it is audited and
+    the derived figures point at it."""
+    data = f"{episode_id}|{at.isoformat()}".encode("utf-8")
+    with pipeline.run(KIND, f"utskrivning {episode_id}", data, actor, audit=audit.import_hook(actor, "patients.import")) as imp:
+        episode = Episode.objects.select_for_update().filter(episode=episode_id).select_related("unit").first()
+        if episode is None:
+            raise InputError.one(f"utskrivning {episode_id}", "okänt vårdtillfälle", column="episode", value=episode_id)
+        if not episode.unit.path.startswith(tuple(measurements.writable_paths(actor))):
+            raise InputError.one(f"utskrivning {episode_id}", "du saknar behörighet att rapportera för enheten")
+        if at < episode.admitted_at:
+            raise InputError.one(f"utskrivning {episode_id}", "utskrivningen ligger före inskrivningen")
+        record = imp.start(rows=1)
+        episode.discharged_at, episode.source_import = at, record
+        episode.save(update_fields=["discharged_at", "source_import", "updated_at"])
+        recompute(record, {_cell(episode.unit_id, episode.admitted_at)}, as_of or timezone.now())
+        imp.finish(updated=1)
 
 
 def purge(older_than_months: int, *, actor: Actor, today: date | None = None) -> int:

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 pytestmark = pytest.mark.django_db
 
 # Concrete arguments for each named parameter, per URL pattern prefix.
-ARGS = {"key": "sos-2025", "indicator": "UI1", "code": "08", "format": ".json", "pk": "1"}
+ARGS = {"key": "sos-2025", "indicator": "UI1", "code": "08", "format": ".json", "pk": "1", "year": "2025", "month": "1"}
 PUBLIC = {"konto/login/", "konto/logout/",
           # The OpenAPI schema and its two readers document the API and hold no data.
           "api/schema/", "api/docs/", "api/redoc/"}
@@ -59,6 +59,11 @@ REGION_PRIVATE = {
     "/enkater/sos-2025/region/01/": 403,
     "/enkater/sos-2025/export.xlsx": 403,
     "/enkater/importera/": 403,
+    # Patient-level pages: a strategist of the region has no role that may see patient data.
+    "/patienter/": 403,
+    "/patienter/08/": 403,
+    "/patienter/08/tabell/": 403,
+    "/patienter/08/2025-1/": 403,
 }
 
 
