@@ -45,7 +45,9 @@ class PatientImportResult:
 
 def import_records(sources: dict[str, tuple[bytes, str] | None], *, actor: Actor,
                    key: keys.PseudonymKey | None = None, as_of: datetime | None = None) -> PatientImportResult:
-    """Import any of the three tables (``sources``: name -> (bytes, file name) or None)."""
+    """Import any of the four tables (``sources``: name -> (bytes, file name) or None): episodes,
+    assessments, actions, movements. The user may write only for the wards in their data roles: the
+    episodes' admitting wards, the wards moved to, and the stored episodes that the other files name."""
     if key is None:
         try:
             key = keys.from_environment()
@@ -59,6 +61,7 @@ def import_records(sources: dict[str, tuple[bytes, str] | None], *, actor: Actor
     with pipeline.run(KIND, name, data, actor, audit=audit.import_hook(actor, "patients.import")) as imp:
         found = records.load_for_import(given, key, stored=_stored_ids)
         units = _units_for(found, actor)
+        _check_stored_scope(found, actor)
         record = imp.start(rows=len(found.episodes) + len(found.assessments) + len(found.actions)
                            + len(found.movements))
         cells: set[tuple[int, date]] = set()
@@ -67,9 +70,9 @@ def import_records(sources: dict[str, tuple[bytes, str] | None], *, actor: Actor
             | {m[0] for m in found.movements}
         by_id = {e: pk for chunk in _chunks(named)
                  for e, pk in Episode.objects.filter(episode__in=chunk).values_list("episode", "pk")}
-        asm = _replace_children(Assessment, "performed_at", found.assessments, by_id, cells,
+        asm = _replace_children(Assessment, found.assessments, by_id, cells,
                                 lambda a: (a.kind, a.performed_at, a.risk), ("kind", "performed_at", "risk"))
-        act = _replace_children(PreventiveAction, "started_at", found.actions, by_id, cells,
+        act = _replace_children(PreventiveAction, found.actions, by_id, cells,
                                 lambda a: (a.kind, a.started_at), ("kind", "started_at"))
         moves = _replace_movements(found.movements, by_id, units)
         obs = recompute(record, cells, as_of or timezone.now())
@@ -150,6 +153,27 @@ def _units_for(found: records.PatientRecords, actor: Actor) -> dict[str, OrgUnit
     return {code: by_code[code.casefold()] for code in codes}
 
 
+def _check_stored_scope(found: records.PatientRecords, actor: Actor) -> None:
+    """Every stored episode the import touches (updated, deleted, or named by an assessment, action
+    or movement) must lie on a ward the actor may write for, whatever ward the file gives it now
+    (the file's own wards are checked in ``_units_for``)."""
+    allowed = tuple(measurements.writable_paths(actor))
+    if "" in allowed:
+        return
+    named = ({e.id for e in found.episodes} | {a.episode for a in found.assessments} | {a.episode for a in found.actions}
+             | {m[0] for m in found.movements} | set(found.deleted))
+    foreign = set()
+    for chunk in _chunks(named):
+        foreign |= {e for e, path in Episode.objects.filter(episode__in=chunk).values_list("episode", "unit__path")
+                    if not path.startswith(allowed)}
+    if foreign:
+        problems = ProblemList()
+        for eid in sorted(foreign)[:20]:
+            problems.add(", ".join(found.files.values()), "du saknar behörighet att rapportera för vårdtillfällets enhet",
+                         column="episode", value=eid)
+        problems.raise_if_any()
+
+
 def _cell(unit_id: int, moment: datetime) -> tuple[int, date]:
     local = localtime.local(moment)
     return unit_id, date(local.year, local.month, 1)
@@ -191,7 +215,7 @@ def _write_episodes(found: records.PatientRecords, units: dict[str, OrgUnit], re
     return counts
 
 
-def _replace_children(model, time_field: str, rows: list, by_id: dict[str, int], cells: set, key, fields) -> dict:
+def _replace_children(model, rows: list, by_id: dict[str, int], cells: set, key, fields) -> dict:
     """For each episode named in the file, make its stored rows exactly the file's (duplicates once)."""
     if not rows:
         return {"created": 0, "deleted": 0}

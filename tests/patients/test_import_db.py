@@ -173,3 +173,26 @@ def test_the_cli_imports_with_the_key_from_the_environment(tmp_path, wards, monk
     assert code == 0 and "7 nya" in capsys.readouterr().out
     assert _derived() == [tuple(row) for row in files.EXPECTED]
     assert main(["patients", "import", "--episodes", str(paths["episodes"])]) == 2  # neither --user nor --system
+
+
+def test_another_regions_user_cannot_touch_stored_episodes_through_the_other_files(tmp_path, wards):
+    from tests.conftest import _user
+
+    _import(_sources(tmp_path))
+    skane = Actor.cli(_user("strateg-skane2", "12", "strategist"))
+    path = files.write_csv(tmp_path / "intrang.csv", files.ASSESSMENT_HEADER, [["E1", "fall", "2025-01-10 09:30", "Ja"]])
+    with pytest.raises(InputError) as caught:
+        _import({"assessments": (path.read_bytes(), path.name)}, actor=skane)
+    assert "behörighet" in caught.value.problems[0].message and caught.value.problems[0].value == "E1"
+    deletion = files.write_csv(tmp_path / "bort.csv", [*files.EPISODE_HEADER, "deleted"], [["E1", "", "", "", "", "Ja"]])
+    with pytest.raises(InputError):
+        _import({"episodes": (deletion.read_bytes(), deletion.name)}, actor=skane)
+    assert Assessment.objects.filter(episode__episode="E1").count() == 3 and Episode.objects.filter(episode="E1").exists()
+    # nor take over a stored episode by sending it again on a ward of their own
+    OrgUnit.objects.create(code="12-AVD", name="Skånes avdelning", kind="enhet", parent=OrgUnit.objects.get(code="12"))
+    rows = [list(files.EPISODES[0])]
+    rows[0][2] = "12-AVD"
+    taken = files.write_csv(tmp_path / "tagen.csv", files.EPISODE_HEADER, rows)
+    with pytest.raises(InputError):
+        _import({"episodes": (taken.read_bytes(), taken.name)}, actor=skane)
+    assert Episode.objects.get(episode="E1").unit.code == "AVD1"
