@@ -38,8 +38,12 @@ class FhirImportViewSet(viewsets.ViewSet):
         if not measurements.may_import(request.user):
             raise PermissionDenied("Endast administratörer och strateger får importera patientdata.")
         name = request.headers.get("X-Filnamn") or "fhir-api"
+        body = request.data if isinstance(request.data, (bytes, bytearray)) else b""  # no body: DRF gives {}
+        if not body.strip():
+            return Response({"problems": [{"file": name, "message": "begäran saknar innehåll: skicka en Bundle eller NDJSON"}]},
+                            status=http.HTTP_400_BAD_REQUEST)
         try:
-            result = services.import_fhir(request.data, name[:100], actor=Actor.from_request(request))
+            result = services.import_fhir(bytes(body), name[:100], actor=Actor.from_request(request))
         except InputError as exc:
             return Response({"problems": [p.as_dict() for p in exc.problems]}, status=http.HTTP_400_BAD_REQUEST)
         return Response({"outcome": result.outcome, "episodes": result.episodes, "assessments": result.assessments,

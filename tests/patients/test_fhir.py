@@ -124,3 +124,6 @@ def test_the_api_takes_a_bundle(wards, client, kalmar_user, monkeypatch):
     assert r.json()["episodes"]["created"] == 7
     bad = client.post("/api/v1/patients/fhir/", data=b"{", content_type="application/fhir+json")
     assert bad.status_code == 400 and bad.json()["problems"]
+    empty = client.post("/api/v1/patients/fhir/", data=b"", content_type="application/fhir+json")
+    assert empty.status_code == 400 and "saknar innehåll" in empty.json()["problems"][0]["message"]
+    assert client.post("/api/v1/patients/fhir/").status_code == 400  # a form post, not FHIR: refused, not a 500
