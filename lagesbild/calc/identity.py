@@ -27,14 +27,19 @@ COORDINATION_OFFSET = 60
 _FORM = re.compile(r"(?P<century>\d{2})?(?P<yymmdd>\d{6})(?P<sep>[-+]?)(?P<serial>\d{4})", re.ASCII)
 
 
-def luhn_ok(ten: str) -> bool:
-    """The Luhn check over the ten digits YYMMDDNNNC. (lagesbild.core.personal has the same check for
+def luhn_digit(nine: str) -> str:
+    """The check digit for the nine digits YYMMDDNNN. (lagesbild.core.personal has the same check for
     scrubbing text, but calc and core are independent layers, so it is repeated here.)"""
     total = 0
-    for i, ch in enumerate(ten):
+    for i, ch in enumerate(nine):
         n = int(ch) * (2 if i % 2 == 0 else 1)
         total += n - 9 if n > 9 else n
-    return total % 10 == 0
+    return str((10 - total % 10) % 10)
+
+
+def luhn_ok(ten: str) -> bool:
+    """The Luhn check over the ten digits YYMMDDNNNC."""
+    return luhn_digit(ten[:9]) == ten[9]
 
 
 class IdentityError(ValueError):

@@ -22,7 +22,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from lagesbild.calc import localtime
+from lagesbild.calc import identity, localtime
 
 from .allocate import allocate
 from .core import Row, days_in, seeded_rng
@@ -96,19 +96,11 @@ def _allocate_assessed(cells: list[Cell]) -> None:
                 c.assessed[kind] = lo + m
 
 
-def _check_digit(nine: str) -> str:
-    total = 0
-    for i, ch in enumerate(nine):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return str((10 - total % 10) % 10)
-
-
 def personnummer(birth: date, serial: int, woman: bool) -> str:
     """A valid 12-digit personnummer (YYYYMMDD-NNNN) for a synthetic person."""
     three = f"{serial % 100:02d}{(serial // 100 % 5) * 2 + (0 if woman else 1)}"
     nine = birth.strftime("%y%m%d") + three
-    return f"{birth:%Y%m%d}-{three}{_check_digit(nine)}"
+    return f"{birth:%Y%m%d}-{three}{identity.luhn_digit(nine)}"
 
 
 class _Writer:
