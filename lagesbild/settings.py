@@ -184,6 +184,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # Password reset mails a link: offered only when the server can send mail.
+# The patient-record measures an import writes as observations (lagesbild/patients/measures.yaml
+# unless a region gives its own file, e.g. with a fifth measure; every code must be in the catalogue).
+LAGESBILD_PATIENT_MEASURES = os.environ.get("LAGESBILD_PATIENT_MEASURES", "")
+
 EMAIL_HOST = os.environ.get("LAGESBILD_EMAIL_HOST", "")
 PASSWORD_RESET_ENABLED = bool(EMAIL_HOST)
 if EMAIL_HOST:

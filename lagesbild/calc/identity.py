@@ -27,13 +27,14 @@ COORDINATION_OFFSET = 60
 _FORM = re.compile(r"(?P<century>\d{2})?(?P<yymmdd>\d{6})(?P<sep>[-+]?)(?P<serial>\d{4})", re.ASCII)
 
 
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # the digit sum of 2 × d
+
+
 def luhn_digit(nine: str) -> str:
     """The check digit for the nine digits YYMMDDNNN. (lagesbild.core.personal has the same check for
     scrubbing text, but calc and core are independent layers, so it is repeated here.)"""
-    total = 0
-    for i, ch in enumerate(nine):
-        n = int(ch) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
+    digits = [int(ch) for ch in nine]
+    total = sum(_DOUBLED[d] for d in digits[0::2]) + sum(digits[1::2])
     return str((10 - total % 10) % 10)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -38,6 +39,26 @@ def from_local(naive: datetime) -> datetime:
     """The UTC moment of a Stockholm wall-clock time: the first occurrence of an ambiguous one,
     TimeError for one that does not exist."""
     wall = naive.replace(tzinfo=None, fold=0)
+    offset = _hour_offset(wall.year, wall.month, wall.day, wall.hour)
+    if offset is not None:
+        return (wall - offset).replace(tzinfo=UTC)
+    return _from_local_exactly(wall)
+
+
+@lru_cache(maxsize=1 << 16)
+def _hour_offset(year: int, month: int, day: int, hour: int) -> timedelta | None:
+    """The one UTC offset of every wall-clock moment in this Stockholm hour (a record export holds
+    millions of timestamps, a year only 8 760 hours), or None when there is not one: the hour does
+    not exist or the offset changes inside it; then every moment is converted on its own."""
+    first, last = datetime(year, month, day, hour), datetime(year, month, day, hour, 59, 59, 999999)
+    try:
+        offsets = {wall - _from_local_exactly(wall).replace(tzinfo=None) for wall in (first, last)}
+    except TimeError:
+        return None
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def _from_local_exactly(wall: datetime) -> datetime:
     moment = wall.replace(tzinfo=STOCKHOLM).astimezone(UTC)
     if moment.astimezone(STOCKHOLM).replace(tzinfo=None) != wall:
         raise TimeError("tidpunkten finns inte i svensk tid (natten då sommartiden börjar går klockan från "
@@ -47,6 +68,8 @@ def from_local(naive: datetime) -> datetime:
 
 def to_utc(moment: datetime) -> datetime:
     """An aware datetime in UTC; a naive one is Stockholm local time."""
+    if moment.tzinfo is UTC:
+        return moment
     if moment.tzinfo is None or moment.utcoffset() is None:
         return from_local(moment)
     return moment.astimezone(UTC)
@@ -71,6 +94,13 @@ def parse(value: str | datetime | date, *, date_is_midnight: bool = False) -> da
         return to_utc(value)
     if isinstance(value, date):
         return _midnight(value, date_is_midnight)
+    return _parse_text(value, date_is_midnight)
+
+
+@lru_cache(maxsize=1 << 17)
+def _parse_text(value: str, date_is_midnight: bool) -> datetime:
+    """``parse`` for text; timestamps repeat in a record export (admissions and assessments on
+    the same minute), so the last 131 072 distinct ones are remembered (a failure never is)."""
     m = _TIMESTAMP.fullmatch((value or "").strip())
     if m is None:
         raise TimeError(f"ogiltig tidpunkt; {FORMAT_HINT}")

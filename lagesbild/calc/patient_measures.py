@@ -17,6 +17,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from .localtime import local_month, to_utc
@@ -31,6 +32,7 @@ ASSESSMENT, ACTION = "assessment", "action"  # what the numerator looks for in t
 MISSING, LATE = "missing", "late"  # why an episode fails a kind
 
 
+@lru_cache(maxsize=4096)  # labels repeat: a record export holds a handful in millions of cells
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a label: 'Trycksår' -> 'trycksar'."""
     decomposed = unicodedata.normalize("NFKD", (text or "").strip())
@@ -46,7 +48,7 @@ def kind_code(text: str) -> str | None:
 
 
 def _risk(value: bool | str) -> bool:
-    if isinstance(value, bool):
+    if value is True or value is False:
         return value
     answer = fold(value)
     if answer not in ("ja", "nej"):
@@ -87,7 +89,7 @@ class Assessment:
     risk: bool  # a risk was found; the strings Ja/Nej are accepted
 
     def __post_init__(self) -> None:
-        code = kind_code(self.kind)
+        code = self.kind if self.kind in KINDS else kind_code(self.kind)
         if code is None:
             raise ValueError(f"unknown kind {self.kind!r}")
         _set(self, "kind", code)
@@ -102,7 +104,7 @@ class Action:
     started_at: datetime
 
     def __post_init__(self) -> None:
-        code = kind_code(self.kind)
+        code = self.kind if self.kind in KINDS else kind_code(self.kind)
         if code is None:
             raise ValueError(f"unknown kind {self.kind!r}")
         _set(self, "kind", code)

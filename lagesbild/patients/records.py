@@ -114,6 +114,13 @@ class _Sheet:
             self.problem(row, name, str(exc), text)
             return None
 
+    def quick_moment(self, text: str) -> datetime | None:
+        """The moment in a cell, or None for anything ``moment`` would complain about (or a blank)."""
+        try:
+            return localtime.parse(text, date_is_midnight=self.midnight) if text else None
+        except localtime.TimeError:
+            return None
+
     def kind(self, row: int, values: list[str]) -> str | None:
         text = self.required(row, values, "kind", "typ")
         code = kind_code(text) if text is not None else None
@@ -236,13 +243,24 @@ def _discharge(sheet: _Sheet, row: int, values: list[str], admitted: datetime | 
     return discharged, True
 
 
+_RISK = {"ja": True, "nej": False}
+
+
 def _assessments(sheet: _Sheet, known: set[str] | None) -> list[Assessment]:
     found: list[Assessment] = []
+    at = sheet.columns
+    c_ep, c_kind, c_time, c_risk = at["episode"], at["kind"], at["performed_at"], at["risk"]
     for row, values in sheet.table.rows:
+        # The common case in one go; a row with anything wrong goes through the checks below.
+        eid, kind, risk = values[c_ep], kind_code(values[c_kind]), _RISK.get(fold(values[c_risk]))
+        performed = sheet.quick_moment(values[c_time])
+        if eid and (known is None or eid in known) and kind and performed and risk is not None:
+            found.append(Assessment(eid, kind, performed, risk))
+            continue
         eid, kind = sheet.episode(row, values, known), sheet.kind(row, values)
         performed = sheet.moment(row, values, "performed_at")
         risk = sheet.required(row, values, "risk", "risk")
-        if risk is not None and fold(risk) not in ("ja", "nej"):
+        if risk is not None and fold(risk) not in _RISK:
             sheet.problem(row, "risk", "risk ska vara Ja eller Nej", risk)
             risk = None
         if None not in (eid, kind, performed, risk):
@@ -252,7 +270,12 @@ def _assessments(sheet: _Sheet, known: set[str] | None) -> list[Assessment]:
 
 def _actions(sheet: _Sheet, known: set[str] | None) -> list[Action]:
     found: list[Action] = []
+    c_ep, c_kind, c_time = sheet.columns["episode"], sheet.columns["kind"], sheet.columns["started_at"]
     for row, values in sheet.table.rows:
+        eid, kind, started = values[c_ep], kind_code(values[c_kind]), sheet.quick_moment(values[c_time])
+        if eid and (known is None or eid in known) and kind and started:
+            found.append(Action(eid, kind, started))
+            continue
         eid, kind = sheet.episode(row, values, known), sheet.kind(row, values)
         started = sheet.moment(row, values, "started_at")
         if None not in (eid, kind, started):

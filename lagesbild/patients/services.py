@@ -14,11 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from lagesbild.calc import localtime
 from lagesbild.calc import patient_measures as pm
+from lagesbild.catalogue.selectors import versions_by_code
 from lagesbild.core.actor import Actor
 from lagesbild.ingest import pipeline
 from lagesbild.ingest.errors import InputError, ProblemList
@@ -26,7 +28,7 @@ from lagesbild.measurements import services as measurements
 from lagesbild.org import audit, permissions
 from lagesbild.org.models import Membership, OrgUnit
 
-from . import keys, records
+from . import keys, measure_sql, measure_spec, records
 from .models import Assessment, Episode, Movement, PreventiveAction
 
 KIND = "patients"
@@ -114,16 +116,22 @@ def _stored_ids(ids: set[str]) -> set[str]:
 
 
 def _insert(model, fields: list[str], rows: list[tuple]) -> None:
-    """Insert plain rows with one prepared statement (bulk_create builds a model per row and
-    prepares every value through the ORM: most of an import's time for tens of thousands)."""
+    """Insert plain rows: with COPY on PostgreSQL, else with one prepared statement (bulk_create
+    builds a model per row and prepares every value through the ORM: most of an import's time for
+    tens of thousands)."""
     if not rows:
         return
     meta = model._meta
-    columns = [meta.get_field(f).column for f in fields]
+    columns = ", ".join(meta.get_field(f).column for f in fields)
+    table = connection.ops.quote_name(meta.db_table)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     stamps = [i for i, f in enumerate(fields) if meta.get_field(f).get_internal_type() == "DateTimeField"]
     adapt = connection.ops.adapt_datetimefield_value
-    sql = (f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     with connection.cursor() as cur:
         for chunk in _chunks(rows):
             if stamps:
@@ -259,46 +267,29 @@ def _replace_movements(movements: list[tuple], by_id: dict[str, int], units: dic
     return {"created": len(new), "deleted": len(gone)}
 
 
+def database_measures() -> tuple[pm.Measure, ...]:
+    """The measures an import writes: the file LAGESBILD_PATIENT_MEASURES names, else the standard four."""
+    return measure_spec.load(getattr(settings, "LAGESBILD_PATIENT_MEASURES", "") or measure_spec.STANDARD_FILE)
+
+
 def recompute(record, cells: set[tuple[int, date]], as_of: datetime) -> dict[str, int]:
-    """The four standard measures for the (unit, month) cells, from every stored episode admitted
-    on that unit in that local month, written as observations derived from ``record``."""
-    figures = []
-    for row in pm.evaluate(*_records_in(cells), as_of):
-        unit_id, month = int(row.unit), date.fromisoformat(row.period + "-01")
-        if (unit_id, month) not in cells:
-            continue
-        for sex, (num, den) in row.by_sex.items():
-            if den:
-                figures.append(measurements.DerivedFigure(row.measure, unit_id, month, sex, num, den))
-    codes = [m.code for m in pm.STANDARD_MEASURES]
-    return measurements.write_derived(record, codes, cells, figures)
-
-
-def _month_bounds(month: date) -> tuple[datetime, datetime]:
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return (localtime.from_local(datetime(month.year, month.month, 1)),
-            localtime.from_local(datetime(following.year, following.month, 1)))
-
-
-def _records_in(cells: set[tuple[int, date]]):
-    """The stored records of the cells' units admitted from the first cell's month to the last's
-    (three queries; the caller keeps the cells it asked for). The unit is its id, as text."""
-    if not cells:
-        return [], [], []
-    units = {u for u, _ in cells}
-    start, end = _month_bounds(min(m for _, m in cells))[0], _month_bounds(max(m for _, m in cells))[1]
-    window = {"unit_id__in": units, "admitted_at__gte": start, "admitted_at__lt": end}
-    ids, episodes = {}, []
-    for pk, eid, unit_id, admitted, discharged, age, sex in Episode.objects.filter(**window).values_list(
-            "pk", "episode", "unit_id", "admitted_at", "discharged_at", "age", "sex"):
-        ids[pk] = eid
-        episodes.append(pm.Episode(eid, str(unit_id), admitted, discharged, age, sex))
-    inside = {f"episode__{k}": v for k, v in window.items()}
-    assessments = [pm.Assessment(ids[pk], kind, at, risk) for pk, kind, at, risk in Assessment.objects.filter(
-        **inside).values_list("episode_id", "kind", "performed_at", "risk")]
-    actions = [pm.Action(ids[pk], kind, at) for pk, kind, at in PreventiveAction.objects.filter(
-        **inside).values_list("episode_id", "kind", "started_at")]
-    return episodes, assessments, actions
+    """The measures for the (unit, month) cells, from every stored episode admitted on that unit in
+    that local month, counted by the database and written as observations derived from ``record``."""
+    measures = database_measures()
+    known = versions_by_code()
+    missing = [m.code for m in measures if m.code.casefold() not in known]
+    if missing:
+        raise InputError.one(str(getattr(settings, "LAGESBILD_PATIENT_MEASURES", "") or measure_spec.STANDARD_FILE.name),
+                             "måttet finns inte i katalogen; lägg in det där innan patientdata importeras",
+                             value=", ".join(missing))
+    summed: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for t in measure_sql.in_cells(measures, cells, as_of):
+        count = summed[(t.measure, t.unit_id, t.month, t.sex)]
+        count[0] += t.numerator
+        count[1] += t.denominator
+    figures = [measurements.DerivedFigure(code, unit_id, month, sex, num, den)
+               for (code, unit_id, month, sex), (num, den) in summed.items() if den]
+    return measurements.write_derived(record, [m.code for m in measures], cells, figures)
 
 
 def discharge(episode_id: str, at: datetime, *, actor: Actor, as_of: datetime | None = None) -> None:

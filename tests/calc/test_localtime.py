@@ -108,3 +108,18 @@ def test_local_month_and_date():
     assert new_year.year == 2024 and local_month(new_year) == "2025-01"
     assert local_month(parse("2025-02-28T23:30:00Z")) == "2025-03"
     assert local(utc(2025, 7, 1, 10)).hour == 12
+
+
+@pytest.mark.parametrize("day", [date(2025, 3, 30), date(2025, 10, 26), date(2024, 3, 31), date(2024, 10, 27),
+                                 date(2025, 6, 15), date(1980, 4, 6), date(1949, 4, 10)])
+def test_the_remembered_hourly_offset_agrees_with_zoneinfo_minute_by_minute(day):
+    """from_local remembers one offset per wall-clock hour; every minute of the days around a change
+    of summer time (and of years with other rules) must come out as zoneinfo says, gap included."""
+    for minute in range(-24 * 60, 2 * 24 * 60):
+        wall = datetime.combine(day, datetime.min.time()) + timedelta(minutes=minute, seconds=minute % 7)
+        exact = wall.replace(tzinfo=STOCKHOLM).astimezone(timezone.utc)
+        if exact.astimezone(STOCKHOLM).replace(tzinfo=None) != wall:
+            with pytest.raises(TimeError):
+                to_utc(wall)
+        else:
+            assert to_utc(wall) == exact, wall
