@@ -1,4 +1,4 @@
-"""`make bench` / `.venv/bin/python -m benchmarks [all|survey|rollup|pages]`: run the benchmarks, rewrite docs/benchmarks.md.
+"""`make bench` / `.venv/bin/python -m benchmarks [all|survey|rollup|pages|patients]`: run the benchmarks, rewrite docs/benchmarks.md.
 
 Each benchmark rewrites only its own section of docs/benchmarks.md (between HTML comment
 markers), so running one leaves the other's figures as they are.
@@ -11,6 +11,11 @@ rollup  the national roll-up: region dashboard, import and roll-up SQL against h
 
 pages   server time of the main pages on the demo data (SQLite). Options: --against REV (time REV too,
         in a git worktree, alternating with this tree), --page-requests N (default 30), --page-rounds N (default 3).
+
+patients  patient records (benchmarks/bench_patients.py): 1 000 000 episodes with their assessments and
+        actions; `patients compute` against a plain-Python baseline; with DATABASE_URL the ingest against a raw
+        COPY, the ward view while it runs, a year's recompute against hand-written SQL. Options:
+        --episodes N, --patient-runs N, --no-postgres, --no-compute.
 
 Common: --no-write (print only), --output PATH. With DATABASE_URL set, the PostgreSQL parts run
 in child processes against throw-away databases on that server that are dropped afterwards;
@@ -90,6 +95,21 @@ def run_pages(args, command: str, output: Path) -> int:
     return _emit("pages", pages_report.render(report, info, when, command), args, output)
 
 
+def run_patients(args, command: str, output: Path, env: dict) -> int:
+    from . import bench_patients, patients_report
+
+    cfg = bench_patients.Config(episodes=args.episodes, runs=args.patient_runs, postgres=not args.no_postgres,
+                                compute=not args.no_compute)
+    when = dt.datetime.now().astimezone()
+    load_before = _load()
+    report = bench_patients.run(cfg, env)
+    bench_patients.OUT.mkdir(parents=True, exist_ok=True)
+    (bench_patients.OUT / "report.json").write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
+    info = machine()
+    info["load"] = load_before or info["load"]
+    return _emit("patients", patients_report.render(report, info, when, command), args, output)
+
+
 def _emit(name: str, text: str, args, output: Path) -> int:
     print(text)
     if not args.no_write:
@@ -101,7 +121,7 @@ def _emit(name: str, text: str, args, output: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
-    ap.add_argument("which", nargs="?", choices=("all", "survey", "rollup", "pages"), default="all")
+    ap.add_argument("which", nargs="?", choices=("all", "survey", "rollup", "pages", "patients"), default="all")
     ap.add_argument("--no-write", action="store_true", help="print the section(s), do not rewrite docs/benchmarks.md")
     ap.add_argument("--output", type=Path, default=DOC, help="the results file (default docs/benchmarks.md)")
     g = ap.add_argument_group("survey")
@@ -123,13 +143,17 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--against", help="a git revision to time as the baseline (e.g. main)")
     g.add_argument("--page-requests", type=int, default=30, help="timed requests per page and round (default 30)")
     g.add_argument("--page-rounds", type=int, default=3, help="rounds per tree, alternating (default 3)")
+    g = ap.add_argument_group("patients")
+    g.add_argument("--episodes", type=int, default=1_000_000, help="episodes in the data set (default 1 000 000)")
+    g.add_argument("--patient-runs", type=int, default=3, help="timed runs of each recompute query (default 3)")
+    g.add_argument("--no-compute", action="store_true", help="skip `patients compute` against its baseline")
     args = ap.parse_args(argv)
     if args.reps < 1 or args.runs < 1 or args.requests < 1:
         ap.error("--reps, --runs and --requests must be at least 1")
 
     os.chdir(ROOT)
     env = dict(os.environ)  # the survey's SQLite part changes os.environ; the roll-up children get this
-    extra = " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if a not in ("all", "survey", "rollup", "pages"))
+    extra = " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if a not in ("all", "survey", "rollup", "pages", "patients"))
     if args.which == "all":
         base = COMMAND if not extra else f".venv/bin/python -m benchmarks {extra}"
     else:
@@ -142,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         status |= run_rollup(args, command, args.output, env)
     if args.which in ("all", "pages"):
         status |= run_pages(args, command, args.output)
+    if args.which in ("all", "patients"):
+        status |= run_patients(args, command, args.output, env)
     return status
 
 

@@ -1100,12 +1100,12 @@ def sqlite_child(cfg: Config) -> dict:
     return out
 
 
-def _drop_database(url: str, name: str) -> None:
+def _drop_database(url: str, name: str, prefix: str = DB_PREFIX) -> None:
     """Drop a leftover benchmark database (the child normally drops it itself)."""
     import psycopg
     from urllib.parse import urlsplit
 
-    if not name.startswith(DB_PREFIX):
+    if not name.startswith(prefix):
         raise ValueError(name)
     parts = urlsplit(url)
     kw = dict(host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password,

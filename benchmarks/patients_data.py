@@ -42,7 +42,7 @@ class Files:
         return {"episodes": self.episodes, "assessments": self.assessments, "actions": self.actions}
 
 
-def _people(n: int, rng: random.Random) -> list[str]:
+def people(n: int, rng: random.Random) -> list[str]:
     """``n`` distinct valid 10-digit personnummer with a century (12 digits), born 1925–2004."""
     out, seen = [], set()
     while len(out) < n:
@@ -67,7 +67,7 @@ def write(folder: Path, episodes: int = 1_000_000, seed: int = SEED) -> Files:
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     wards = ward_codes()
-    people = _people(max(1, episodes * 4 // 5), rng)
+    numbers = people(max(1, episodes * 4 // 5), rng)
     start = datetime(YEAR, 1, 1)
     minutes = 365 * 24 * 60
     step = minutes / episodes
@@ -86,7 +86,7 @@ def write(folder: Path, episodes: int = 1_000_000, seed: int = SEED) -> Files:
             stay = timedelta(minutes=rng.randrange(6 * 60, 12 * 24 * 60))
             discharged = admitted + stay
             still = discharged.year > YEAR and rng.random() < 0.5
-            ep.write(f"{eid};{rng.choice(people)};{rng.choice(wards)};{_stamp(admitted)};"
+            ep.write(f"{eid};{rng.choice(numbers)};{rng.choice(wards)};{_stamp(admitted)};"
                      f"{'' if still else _stamp(discharged)}\n")
             counts["episodes"] += 1
             for kind in KINDS:

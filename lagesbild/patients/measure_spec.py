@@ -103,3 +103,11 @@ def parse(text: str, file: str) -> tuple[pm.Measure, ...]:
 def load(path: Path | str = STANDARD_FILE) -> tuple[pm.Measure, ...]:
     path = Path(path)
     return parse(path.read_text(encoding="utf-8"), path.name)
+
+
+def configured() -> tuple[pm.Measure, ...]:
+    """The measures an import writes: the file settings.LAGESBILD_PATIENT_MEASURES names, else the
+    standard four."""
+    from django.conf import settings
+
+    return load(getattr(settings, "LAGESBILD_PATIENT_MEASURES", "") or STANDARD_FILE)

@@ -1,35 +1,39 @@
-"""The patient-record measures computed in the database: each ``calc.patient_measures.Measure``
-compiled to one aggregate query over the stored records.
+"""The patient-record measures counted by PostgreSQL: the declarative measures
+(``calc.patient_measures.Measure``) compiled to one SQL statement.
 
-The import's recompute needs only counts per admitting ward, local month of admission and sex;
-moving millions of rows into Python to count them costs many times what the database needs
-(docs/benchmarks.md, "Patient records"). The rules are the evaluator's, written as SQL through the
-ORM, so the same query runs on PostgreSQL and SQLite; ``calc.patient_measures.evaluate`` stays the
-reference (the command line, the drill-down's reasons) and a test holds the two to the same
-figures on hand-built edge cases and on random records.
+An import recomputes every affected ward-month; it needs only counts per admitting ward, local month
+of admission and sex. Loading millions of rows into Python to count them costs many times what the
+database needs (docs/benchmarks.md, "Patient records"), so on PostgreSQL the import counts with
+this statement. ``calc.patient_measures.evaluate`` stays the reference: the command line, the
+drill-down's reasons and the SQLite path use it, and a test holds the two to the same figures on
+random records around the nights summer time begins and ends.
 
-For an episode E and a measure M (all moments in UTC, so hours are elapsed time):
-- population: E.age >= min_age, and E.admitted_at + population hours lies before the evaluation
-  moment and the discharge ("before" includes equality; docs/patients.md);
-- the window starts at the admission, or at the earliest assessment of M's kind with a risk found
-  in [admission, min(discharge, as_of)] (none: E is outside the denominator); the whole window
-  [start, start + hours] lies before the evaluation moment and the discharge;
-- numerator: for every kind of M an assessment (or action) in the window, both ends included.
+The statement, for the rules in DESIGN.md (all moments are UTC, so an interval of hours is elapsed
+time; "before" includes equality, docs/patients.md):
+- ``pop<j>``: the episodes of each distinct population: age at least min_age, and admission + hours
+  not after the evaluation moment or the discharge; with the local month of admission;
+- ``win<i>``: per measure, the window [ws, we]: from the admission, or from the earliest assessment
+  of the measure's kind with a risk found during the stay (up to the evaluation moment); only
+  episodes whose whole window lies before the evaluation moment and the discharge;
+- ``hit<i>``: per episode in the window, which of the measure's kinds (a bit each) have an assessment
+  (or an action) inside it, both ends included; the numerator needs all of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Iterable, Sequence
 
-from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db import connection, transaction
 
 from lagesbild.calc import localtime
 from lagesbild.calc import patient_measures as pm
 
 from .models import Assessment, Episode, PreventiveAction
+
+
+WORK_MEM = "128MB"
 
 
 @dataclass(frozen=True)
@@ -42,62 +46,90 @@ class Tally:
     denominator: int
 
 
-def _plus(expression, hours: int):
-    return ExpressionWrapper(expression + Value(timedelta(hours=hours)), output_field=DateTimeField())
+def _hours(n: int) -> str:
+    return f"interval '{int(n)} hours'"
 
 
-def _lies_before(end: str, as_of: datetime) -> Q:
-    """The moment in the annotation ``end`` is not after the evaluation moment or the discharge."""
-    return Q(**{f"{end}__lte": as_of}) & (Q(discharged_at__isnull=True) | Q(discharged_at__gte=F(end)))
+def _evidence(measure: pm.Measure) -> tuple[str, str]:
+    if measure.evidence == pm.ACTION:
+        return PreventiveAction._meta.db_table, "started_at"
+    return Assessment._meta.db_table, "performed_at"
 
 
-def _first_risk(kind: str, as_of: datetime):
-    """The earliest assessment of ``kind`` during the stay (up to as_of) that found a risk."""
-    found = (Assessment.objects.filter(episode=OuterRef("pk"), kind=kind, risk=True,
-                                       performed_at__gte=OuterRef("admitted_at"), performed_at__lte=as_of)
-             .filter(performed_at__lte=Coalesce(OuterRef("discharged_at"), Value(as_of), output_field=DateTimeField()))
-             .order_by().values("episode").annotate(first=Min("performed_at")).values("first"))
-    return Subquery(found, output_field=DateTimeField())
-
-
-def _evidence(measure: pm.Measure, kind: str) -> Exists:
-    model, at = (PreventiveAction, "started_at") if measure.evidence == pm.ACTION else (Assessment, "performed_at")
-    return Exists(model.objects.filter(episode=OuterRef("pk"), kind=kind,
-                                       **{f"{at}__gte": OuterRef("window_start"), f"{at}__lte": OuterRef("window_end")}))
-
-
-def counts(measure: pm.Measure, episodes, as_of: datetime) -> list[Tally]:
-    """``measure`` over the episodes of the queryset ``episodes``: numerator and denominator per
-    admitting unit, local month of admission and sex (only groups with a denominator)."""
-    as_of = localtime.to_utc(as_of)
-    population = measure.population
-    query = episodes.filter(age__gte=population.min_age).annotate(
-        population_end=_plus(F("admitted_at"), population.hours)).filter(_lies_before("population_end", as_of))
-    start = F("admitted_at") if measure.anchor == pm.ADMISSION else _first_risk(measure.kinds[0], as_of)
-    query = (query.annotate(window_start=ExpressionWrapper(start, output_field=DateTimeField()))
-             .filter(window_start__isnull=False)
-             .annotate(window_end=_plus(F("window_start"), measure.window_hours))
-             .filter(_lies_before("window_end", as_of)))
-    for i, kind in enumerate(measure.kinds):
-        query = query.annotate(**{f"has_{i}": _evidence(measure, kind)})
-    numerator = Q(**{f"has_{i}": True for i in range(len(measure.kinds))})
-    grouped = (query.annotate(month=TruncMonth("admitted_at", tzinfo=localtime.STOCKHOLM))
-               .values("unit_id", "month", "sex").order_by()
-               .annotate(denominator=Count("pk"), numerator=Count("pk", filter=numerator)))
-    return [Tally(measure.code, g["unit_id"], localtime.local(g["month"]).date().replace(day=1), g["sex"],
-                   g["numerator"], g["denominator"]) for g in grouped]
+def statement(measures: Sequence[pm.Measure]) -> tuple[str, dict]:
+    """The SQL and its parameters (``zone``, ``units``, ``start``, ``end``, ``as_of`` still to be
+    given). Measured choices (docs/benchmarks.md): a bound on a column is written column <= as_of -
+    interval, not column + interval <= as_of, so the planner can use the column's statistics; the
+    wards are a semi-join on a list, so a year of a region is read in one pass rather than ward by
+    ward through an index; each population is sorted by id, so the lookups of its assessments follow
+    their index in order; which kinds were found is a bit mask, aggregated without sorting."""
+    episodes, assessments = Episode._meta.db_table, Assessment._meta.db_table
+    params: dict = {}
+    populations: dict[pm.Population, int] = {}
+    anchored: dict[int, list[str]] = {}  # population -> the kinds whose first risk finding starts a window
+    for measure in measures:
+        j = populations.setdefault(measure.population, len(populations))
+        if measure.anchor == pm.RISK_FINDING and measure.kinds[0] not in anchored.setdefault(j, []):
+            anchored[j].append(measure.kinds[0])
+    ctes = []
+    for population, j in populations.items():
+        hours = _hours(population.hours)
+        ctes.append(
+            f"pop{j} AS (SELECT e.id, e.unit_id, e.sex, e.admitted_at, e.discharged_at, "
+            f"date_trunc('month', e.admitted_at AT TIME ZONE %(zone)s)::date AS month "
+            f"FROM {episodes} e WHERE e.unit_id IN (SELECT unnest(%(units)s::bigint[])) AND e.admitted_at >= %(start)s "
+            f"AND e.admitted_at < %(end)s AND e.age >= {int(population.min_age)} "
+            f"AND e.admitted_at <= %(as_of)s::timestamptz - {hours} "
+            f"AND (e.discharged_at IS NULL OR e.discharged_at >= e.admitted_at + {hours}) ORDER BY e.id)")
+        if anchored.get(j):
+            params[f"risk{j}"] = anchored[j]
+            ctes.append(
+                f"risk{j} AS (SELECT a.episode_id, a.kind, min(a.performed_at) AS ws FROM {assessments} a "
+                f"JOIN pop{j} q ON q.id = a.episode_id WHERE a.kind = ANY(%(risk{j})s) AND a.risk "
+                f"AND a.performed_at >= q.admitted_at AND a.performed_at <= %(as_of)s "
+                f"AND (q.discharged_at IS NULL OR a.performed_at <= q.discharged_at) GROUP BY a.episode_id, a.kind)")
+    selects = []
+    for i, measure in enumerate(measures):
+        j = populations[measure.population]
+        window = _hours(measure.window_hours)
+        if measure.anchor == pm.ADMISSION:
+            source = f"SELECT p.*, p.admitted_at AS ws FROM pop{j} p"
+        else:
+            params[f"anchor{i}"] = measure.kinds[0]
+            source = f"SELECT p.*, r.ws FROM pop{j} p JOIN risk{j} r ON r.episode_id = p.id AND r.kind = %(anchor{i})s"
+        ctes.append(f"win{i} AS (SELECT s.*, s.ws + {window} AS we FROM ({source}) s "
+                    f"WHERE s.ws <= %(as_of)s::timestamptz - {window} "
+                    f"AND (s.discharged_at IS NULL OR s.discharged_at >= s.ws + {window}))")
+        table, at = _evidence(measure)
+        params[f"kinds{i}"] = list(measure.kinds)
+        bits = " ".join(f"WHEN %(kind{i}_{b})s THEN {1 << b}" for b in range(len(measure.kinds)))
+        params.update({f"kind{i}_{b}": kind for b, kind in enumerate(measure.kinds)})
+        ctes.append(f"hit{i} AS (SELECT x.episode_id, bit_or(CASE x.kind {bits} END) AS kinds FROM {table} x "
+                    f"JOIN win{i} w ON w.id = x.episode_id WHERE x.kind = ANY(%(kinds{i})s) "
+                    f"AND x.{at} BETWEEN w.ws AND w.we GROUP BY x.episode_id)")
+        params[f"code{i}"] = measure.code
+        selects.append(f"SELECT %(code{i})s, w.unit_id, w.month, w.sex, "
+                       f"count(*) FILTER (WHERE h.kinds = {(1 << len(measure.kinds)) - 1}), count(*) "
+                       f"FROM win{i} w LEFT JOIN hit{i} h ON h.episode_id = w.id GROUP BY w.unit_id, w.month, w.sex")
+    sql = "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(selects)
+    return sql, params
 
 
 def in_cells(measures: Sequence[pm.Measure], cells: Iterable[tuple[int, date]], as_of: datetime) -> list[Tally]:
     """Every measure for the (unit id, first day of local month) cells: the episodes admitted on
     those units from the first cell's month to the last's, keeping only the cells asked for."""
     cells = set(cells)
-    if not cells:
+    if not cells or not measures:
         return []
-    units = {u for u, _ in cells}
-    start = localtime.from_local(datetime.combine(min(m for _, m in cells), datetime.min.time()))
-    last = max(m for _, m in cells)
+    first, last = min(m for _, m in cells), max(m for _, m in cells)
     following = date(last.year + last.month // 12, last.month % 12 + 1, 1)
-    end = localtime.from_local(datetime.combine(following, datetime.min.time()))
-    episodes = Episode.objects.filter(unit_id__in=units, admitted_at__gte=start, admitted_at__lt=end)
-    return [c for measure in measures for c in counts(measure, episodes, as_of) if (c.unit_id, c.month) in cells]
+    sql, params = statement(measures)
+    params.update(zone=localtime.STOCKHOLM.key, units=sorted({u for u, _ in cells}), as_of=localtime.to_utc(as_of),
+                  start=localtime.from_local(datetime(first.year, first.month, 1)),
+                  end=localtime.from_local(datetime(following.year, following.month, 1)))
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")  # the joins' hash tables, not sorts on disk
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    return [Tally(code, unit, month, sex, num, den) for code, unit, month, sex, num, den in rows
+            if (unit, month) in cells]

@@ -19,8 +19,9 @@ from lagesbild.calc import ward_status as ws
 from lagesbild.org import scope
 from lagesbild.org.models import Membership, OrgUnit
 
-from . import presenters
-from .models import Assessment, Episode, PreventiveAction
+from . import measure_spec, presenters
+from .models import Episode, Movement
+from .stored import CHUNK, calc_records
 
 PATIENT_ROLES = {Membership.Role.MANAGER, Membership.Role.CARE}
 SOON = timedelta(hours=4)  # "due soon" on the overview
@@ -37,11 +38,18 @@ def patient_roots(user) -> list[OrgUnit]:
     return [m.org_unit for m in Membership.objects.filter(user=user, role__in=PATIENT_ROLES).select_related("org_unit")]
 
 
-def _current(now: datetime, unit_q: Q):
+def _current(now: datetime, units: Q) -> list[Episode]:
     """Episodes admitted before ``now`` and not discharged by then whose admitting ward or any
-    movement matches ``unit_q`` (on fields unit / movements__unit); their movements prefetched."""
-    return (Episode.objects.filter(admitted_at__lte=now).filter(Q(discharged_at__isnull=True) | Q(discharged_at__gt=now))
-            .filter(unit_q).distinct().prefetch_related("movements"))
+    movement's ward matches ``units`` (a filter on OrgUnit); their movements prefetched. Two
+    indexed lookups joined by id: an OR across the join to movements would scan every episode."""
+    admitted = Q(admitted_at__lte=now) & (Q(discharged_at__isnull=True) | Q(discharged_at__gt=now))
+    wards = OrgUnit.objects.filter(units).values("pk")
+    ids = set(Episode.objects.filter(admitted, unit__in=wards).values_list("pk", flat=True))
+    ids |= set(Movement.objects.filter(unit__in=wards).filter(
+        episode__in=Episode.objects.filter(admitted).values("pk")).values_list("episode_id", flat=True))
+    ids = sorted(ids)
+    return [e for i in range(0, len(ids), CHUNK)
+            for e in Episode.objects.filter(pk__in=ids[i:i + CHUNK]).prefetch_related("movements")]
 
 
 def _location(episode: Episode, now: datetime) -> tuple[int, str]:
@@ -71,20 +79,10 @@ class Share:
         return None if not self.denominator else 100 * self.numerator / self.denominator
 
 
-def _calc_records(episodes: list[Episode]):
-    ids = {e.pk: e.episode for e in episodes}
-    records = [pm.Episode(e.episode, str(e.unit_id), e.admitted_at, e.discharged_at, e.age, e.sex) for e in episodes]
-    assessments = [pm.Assessment(ids[pk], kind, at, risk) for pk, kind, at, risk in Assessment.objects.filter(
-        episode_id__in=ids).values_list("episode_id", "kind", "performed_at", "risk")]
-    actions = [pm.Action(ids[pk], kind, at) for pk, kind, at in PreventiveAction.objects.filter(
-        episode_id__in=ids).values_list("episode_id", "kind", "started_at")]
-    return records, assessments, actions
-
-
 def ward_patients(unit: OrgUnit, now: datetime) -> list[PatientRow]:
     """The patients on the ward now, most urgent first."""
-    here = [e for e in _current(now, Q(unit=unit) | Q(movements__unit=unit)) if _location(e, now)[0] == unit.pk]
-    records, assessments, actions = _calc_records(here)
+    here = [e for e in _current(now, Q(pk=unit.pk)) if _location(e, now)[0] == unit.pk]
+    records, assessments, actions = calc_records(here)
     by_id = {e.episode: e for e in here}
     return [PatientRow(s, by_id[s.episode.id], _location(by_id[s.episode.id], now)[1], ws.age_band(s.episode.age),
                        presenters.cells(s, now))
@@ -100,7 +98,7 @@ def shares(unit: OrgUnit, now: datetime) -> tuple[Share, Share]:
     day_start = localtime.from_local(datetime(local_now.year, local_now.month, local_now.day))
     first = min(month_start, day_start - timedelta(hours=24))
     episodes = list(Episode.objects.filter(unit=unit, admitted_at__gte=first, admitted_at__lte=now))
-    records, assessments, actions = _calc_records(episodes)
+    records, assessments, actions = calc_records(episodes)
     facts = pm.Facts(assessments, actions)
     measure = pm.STANDARD_MEASURES[0]
     today, month = Share(0, 0), Share(0, 0)
@@ -138,9 +136,9 @@ def overview(user, now: datetime) -> list[WardSummary]:
         return []
     in_scope = Q()
     for root in roots:
-        in_scope |= Q(unit__path__startswith=root.path) | Q(movements__unit__path__startswith=root.path)
+        in_scope |= Q(path__startswith=root.path)
     episodes = list(_current(now, in_scope))
-    records, assessments, actions = _calc_records(episodes)
+    records, assessments, actions = calc_records(episodes)
     by_id = {e.episode: e for e in episodes}
     summaries: dict[int, WardSummary] = {}
     units = {u.pk: u for u in OrgUnit.objects.filter(pk__in={_location(e, now)[0] for e in episodes})}
@@ -171,17 +169,18 @@ REASONS = {pm.MISSING: "saknas", pm.LATE: "efter tidsgränsen"}
 
 
 def month_failures(unit: OrgUnit, month_start, now: datetime) -> list[MonthFailures]:
-    """Per standard measure, the ward-month's figure and the episodes outside its numerator with
-    what they missed: the drill-down behind a monthly value."""
+    """Per measure an import writes, the ward-month's figure and the episodes outside its numerator
+    with what they missed: the drill-down behind a monthly value."""
     start = localtime.from_local(datetime(month_start.year, month_start.month, 1))
     following = datetime(month_start.year + month_start.month // 12, month_start.month % 12 + 1, 1)
     episodes = list(Episode.objects.filter(unit=unit, admitted_at__gte=start,
                                            admitted_at__lt=localtime.from_local(following)))
-    records, assessments, actions = _calc_records(episodes)
-    rows = {r.measure: r for r in pm.evaluate(records, assessments, actions, now)}
+    records, assessments, actions = calc_records(episodes)
+    measures = measure_spec.configured()
+    rows = {r.measure: r for r in pm.evaluate(records, assessments, actions, now, measures)}
     by_id = {e.episode: e for e in episodes}
     out = []
-    for measure in pm.STANDARD_MEASURES:
+    for measure in measures:
         row = rows.get(measure.code)
         if row is None:
             continue

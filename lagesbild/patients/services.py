@@ -29,6 +29,7 @@ from lagesbild.org import audit, permissions
 from lagesbild.org.models import Membership, OrgUnit
 
 from . import keys, measure_sql, measure_spec, records
+from .stored import CHUNK, calc_records
 from .models import Assessment, Episode, Movement, PreventiveAction
 
 KIND = "patients"
@@ -84,9 +85,6 @@ def import_records(sources: dict[str, tuple[bytes, str] | None], *, actor: Actor
                    updated=changed - ep["created"] - asm["created"] - act["created"] - moves["created"],
                    unchanged=ep["unchanged"])
     return PatientImportResult(imp.record.outcome, ep, asm, act, obs, imp.record)
-
-
-CHUNK = 5000  # ids per IN (...) list: SQLite limits the parameters of one statement
 
 
 def _chunks(items) -> list[list]:
@@ -267,29 +265,46 @@ def _replace_movements(movements: list[tuple], by_id: dict[str, int], units: dic
     return {"created": len(new), "deleted": len(gone)}
 
 
-def database_measures() -> tuple[pm.Measure, ...]:
-    """The measures an import writes: the file LAGESBILD_PATIENT_MEASURES names, else the standard four."""
-    return measure_spec.load(getattr(settings, "LAGESBILD_PATIENT_MEASURES", "") or measure_spec.STANDARD_FILE)
-
-
 def recompute(record, cells: set[tuple[int, date]], as_of: datetime) -> dict[str, int]:
-    """The measures for the (unit, month) cells, from every stored episode admitted on that unit in
-    that local month, counted by the database and written as observations derived from ``record``."""
-    measures = database_measures()
+    """The configured measures for the (unit, month) cells, from every stored episode admitted on
+    that unit in that local month, written as observations derived from ``record``. PostgreSQL
+    counts them with one statement (measure_sql); elsewhere the reference evaluator does."""
+    measures = measure_spec.configured()
     known = versions_by_code()
     missing = [m.code for m in measures if m.code.casefold() not in known]
     if missing:
         raise InputError.one(str(getattr(settings, "LAGESBILD_PATIENT_MEASURES", "") or measure_spec.STANDARD_FILE.name),
                              "måttet finns inte i katalogen; lägg in det där innan patientdata importeras",
                              value=", ".join(missing))
+    counted = measure_sql.in_cells(measures, cells, as_of) if connection.vendor == "postgresql" \
+        else _evaluated(measures, cells, as_of)
     summed: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for t in measure_sql.in_cells(measures, cells, as_of):
+    for t in counted:
         count = summed[(t.measure, t.unit_id, t.month, t.sex)]
         count[0] += t.numerator
         count[1] += t.denominator
     figures = [measurements.DerivedFigure(code, unit_id, month, sex, num, den)
                for (code, unit_id, month, sex), (num, den) in summed.items() if den]
     return measurements.write_derived(record, [m.code for m in measures], cells, figures)
+
+
+def _evaluated(measures, cells: set[tuple[int, date]], as_of: datetime) -> list[measure_sql.Tally]:
+    """The reference evaluator over the stored records of the cells' units, admitted from the
+    first cell's month to the last's."""
+    if not cells:
+        return []
+    first, last = min(m for _, m in cells), max(m for _, m in cells)
+    following = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    episodes = Episode.objects.filter(
+        unit_id__in={u for u, _ in cells}, admitted_at__gte=localtime.from_local(datetime(first.year, first.month, 1)),
+        admitted_at__lt=localtime.from_local(datetime(following.year, following.month, 1)),
+    ).only("episode", "unit_id", "admitted_at", "discharged_at", "age", "sex")
+    out = []
+    for row in pm.evaluate(*calc_records(list(episodes)), as_of, measures):
+        unit_id, month = int(row.unit), date.fromisoformat(row.period + "-01")
+        if (unit_id, month) in cells:
+            out += [measure_sql.Tally(row.measure, unit_id, month, sex, num, den) for sex, (num, den) in row.by_sex.items()]
+    return out
 
 
 def discharge(episode_id: str, at: datetime, *, actor: Actor, as_of: datetime | None = None) -> None:

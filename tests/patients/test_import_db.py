@@ -196,3 +196,44 @@ def test_another_regions_user_cannot_touch_stored_episodes_through_the_other_fil
     with pytest.raises(InputError):
         _import({"episodes": (taken.read_bytes(), taken.name)}, actor=skane)
     assert Episode.objects.get(episode="E1").unit.code == "AVD1"
+
+
+FIFTH = """
+measures:
+  - code: riskbedomning-70-24h
+    population: {min_age: 70, hours: 24}
+    window: {from: admission, hours: 24}
+    needs: {assessment: [fall, trycksar, undernaring]}
+  - code: hud-och-risk-65-24h
+    title: Hud- och riskbedömning inom 24 timmar, 65 år och äldre
+    population: {min_age: 65, hours: 24}
+    window: {from: admission, hours: 24}
+    needs: {assessment: [fall, trycksar, undernaring]}
+"""
+
+
+def test_a_regions_fifth_measure_is_written_without_code(tmp_path, wards, settings):
+    """A measures file with a fifth measure (age limit 65): the import writes it as observations
+    like the standard ones; E3 (a woman of 69, assessed for fall only) joins its denominator."""
+    from lagesbild.catalogue.models import Measure
+
+    (tmp_path / "matt.yaml").write_text(FIFTH, encoding="utf-8")
+    settings.LAGESBILD_PATIENT_MEASURES = str(tmp_path / "matt.yaml")
+    Measure.objects.create(code="hud-och-risk-65-24h", title="Hud- och riskbedömning inom 24 timmar, 65 år och äldre",
+                           measure_type="process", unit="percent", direction="higher", decimals=1)
+    _import(_sources(tmp_path))
+    got = {(unit, f"{start:%Y-%m}", sex): (num, den) for unit, start, sex, num, den in Observation.objects.filter(
+        measure__code="hud-och-risk-65-24h").values_list("org_unit__code", "period_start", "sex", "numerator", "denominator")}
+    assert got == {("AVD1", "2025-01", "K"): (1, 2), ("AVD1", "2025-01", "M"): (0, 1),
+                   ("AVD1", "2025-02", "K"): (0, 1), ("AVD2", "2025-01", "K"): (1, 1)}
+    assert Observation.objects.filter(measure__code="riskbedomning-70-24h").count() == 4
+
+
+def test_a_measure_missing_from_the_catalogue_stops_the_import_with_its_code(tmp_path, wards, settings):
+    (tmp_path / "matt.yaml").write_text(FIFTH, encoding="utf-8")
+    settings.LAGESBILD_PATIENT_MEASURES = str(tmp_path / "matt.yaml")
+    with pytest.raises(InputError) as caught:
+        _import(_sources(tmp_path))
+    assert caught.value.problems[0].value == "hud-och-risk-65-24h"
+    assert "finns inte i katalogen" in caught.value.problems[0].message
+    assert not Episode.objects.exists()

@@ -1,4 +1,4 @@
-"""The measures counted by the database (patients.measure_sql, which the import uses) equal the
+"""The measures counted by PostgreSQL (patients.measure_sql, which an import uses there) equal the
 reference evaluator (calc.patient_measures.evaluate) on the same stored records: random episodes
 around the nights summer time begins and ends, windows that end exactly on the discharge or the
 evaluation moment, assessments before admission, readmissions, and measures beyond the standard
@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.db import connection
 
 from lagesbild.calc import localtime
 from lagesbild.calc import patient_measures as pm
@@ -19,7 +20,8 @@ from lagesbild.org.models import OrgUnit
 from lagesbild.patients import measure_sql
 from lagesbild.patients.models import Assessment, Episode, PreventiveAction
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the SQL path is PostgreSQL's; SQLite imports use the reference evaluator")]
 
 EXTRA = (
     pm.Measure("alla-tre-65-24h", pm.ADMISSION, pm.ASSESSMENT, pm.KINDS, pm.Population(min_age=65)),
