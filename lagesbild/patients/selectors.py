@@ -21,7 +21,7 @@ from lagesbild.org.models import Membership, OrgUnit
 
 from . import measure_spec, presenters
 from .models import Episode, Movement
-from .stored import CHUNK, calc_records
+from .stored import among, calc_records
 
 PATIENT_ROLES = {Membership.Role.MANAGER, Membership.Role.CARE}
 SOON = timedelta(hours=4)  # "due soon" on the overview
@@ -47,9 +47,7 @@ def _current(now: datetime, units: Q) -> list[Episode]:
     ids = set(Episode.objects.filter(admitted, unit__in=wards).values_list("pk", flat=True))
     ids |= set(Movement.objects.filter(unit__in=wards).filter(
         episode__in=Episode.objects.filter(admitted).values("pk")).values_list("episode_id", flat=True))
-    ids = sorted(ids)
-    return [e for i in range(0, len(ids), CHUNK)
-            for e in Episode.objects.filter(pk__in=ids[i:i + CHUNK]).prefetch_related("movements")]
+    return [e for query in among(Episode.objects.prefetch_related("movements"), "pk", sorted(ids)) for e in query]
 
 
 def _location(episode: Episode, now: datetime) -> tuple[int, str]:

@@ -29,7 +29,7 @@ from lagesbild.org import audit, permissions
 from lagesbild.org.models import Membership, OrgUnit
 
 from . import keys, measure_sql, measure_spec, records
-from .stored import CHUNK, calc_records
+from .stored import among, calc_records, chunks
 from .models import Assessment, Episode, Movement, PreventiveAction
 
 KIND = "patients"
@@ -71,13 +71,14 @@ def import_records(sources: dict[str, tuple[bytes, str] | None], *, actor: Actor
         ep = _write_episodes(found, units, record, cells)
         named = {a.episode for a in found.assessments} | {a.episode for a in found.actions} \
             | {m[0] for m in found.movements}
-        by_id = {e: pk for chunk in _chunks(named)
-                 for e, pk in Episode.objects.filter(episode__in=chunk).values_list("episode", "pk")}
+        by_id = {e: pk for query in among(Episode.objects.values_list("episode", "pk"), "episode", named)
+                 for e, pk in query}
         asm = _replace_children(Assessment, found.assessments, by_id, cells,
                                 lambda a: (a.kind, a.performed_at, a.risk), ("kind", "performed_at", "risk"))
         act = _replace_children(PreventiveAction, found.actions, by_id, cells,
                                 lambda a: (a.kind, a.started_at), ("kind", "started_at"))
         moves = _replace_movements(found.movements, by_id, units)
+        _refresh_statistics(ep["created"] + asm["created"] + act["created"])
         obs = recompute(record, cells, as_of or timezone.now())
         changed = ep["created"] + ep["updated"] + ep["deleted"] + asm["created"] + asm["deleted"] \
             + act["created"] + act["deleted"] + moves["created"] + moves["deleted"]
@@ -85,11 +86,6 @@ def import_records(sources: dict[str, tuple[bytes, str] | None], *, actor: Actor
                    updated=changed - ep["created"] - asm["created"] - act["created"] - moves["created"],
                    unchanged=ep["unchanged"])
     return PatientImportResult(imp.record.outcome, ep, asm, act, obs, imp.record)
-
-
-def _chunks(items) -> list[list]:
-    items = list(items)
-    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
 def import_fhir(data: bytes, file: str, *, actor: Actor, key: keys.PseudonymKey | None = None,
@@ -110,7 +106,7 @@ def import_fhir(data: bytes, file: str, *, actor: Actor, key: keys.PseudonymKey 
 
 
 def _stored_ids(ids: set[str]) -> set[str]:
-    return {e for chunk in _chunks(ids) for e in Episode.objects.filter(episode__in=chunk).values_list("episode", flat=True)}
+    return {e for query in among(Episode.objects.values_list("episode", flat=True), "episode", ids) for e in query}
 
 
 def _insert(model, fields: list[str], rows: list[tuple]) -> None:
@@ -131,10 +127,24 @@ def _insert(model, fields: list[str], rows: list[tuple]) -> None:
     adapt = connection.ops.adapt_datetimefield_value
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     with connection.cursor() as cur:
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows):
             if stamps:
                 chunk = [tuple(adapt(v) if i in stamps else v for i, v in enumerate(row)) for row in chunk]
             cur.executemany(sql, chunk)
+
+
+BULK = 10_000  # rows written in one import beyond which PostgreSQL's statistics are refreshed
+
+
+def _refresh_statistics(written: int) -> None:
+    """After a large write, let PostgreSQL's planner see the new rows before the measures are
+    counted: without statistics it plans the first big import's statement as if the tables were
+    empty (minutes instead of seconds; docs/benchmarks.md). ANALYZE inside the transaction
+    samples the rows it has written."""
+    if connection.vendor == "postgresql" and written >= BULK:
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Episode, Assessment, PreventiveAction))
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {tables}")
 
 
 def _units_for(found: records.PatientRecords, actor: Actor) -> dict[str, OrgUnit]:
@@ -169,8 +179,8 @@ def _check_stored_scope(found: records.PatientRecords, actor: Actor) -> None:
     named = ({e.id for e in found.episodes} | {a.episode for a in found.assessments} | {a.episode for a in found.actions}
              | {m[0] for m in found.movements} | set(found.deleted))
     foreign = set()
-    for chunk in _chunks(named):
-        foreign |= {e for e, path in Episode.objects.filter(episode__in=chunk).values_list("episode", "unit__path")
+    for query in among(Episode.objects.values_list("episode", "unit__path"), "episode", named):
+        foreign |= {e for e, path in query
                     if not path.startswith(allowed)}
     if foreign:
         problems = ProblemList()
@@ -188,8 +198,8 @@ def _cell(unit_id: int, moment: datetime) -> tuple[int, date]:
 def _write_episodes(found: records.PatientRecords, units: dict[str, OrgUnit], record, cells: set) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
     now = timezone.now()
-    stored = {e.episode: e for chunk in _chunks([e.id for e in found.episodes] + found.deleted)
-              for e in Episode.objects.filter(episode__in=chunk)}
+    stored = {e.episode: e for query in among(Episode.objects.all(), "episode", [e.id for e in found.episodes] + found.deleted)
+              for e in query}
     for eid in found.deleted:
         old = stored.get(eid)
         if old is not None:
@@ -229,17 +239,17 @@ def _replace_children(model, rows: list, by_id: dict[str, int], cells: set, key,
     for r in rows:
         wanted[by_id[r.episode]].add(key(r))
     stored: dict[int, dict] = defaultdict(dict)
-    for chunk in _chunks(wanted):
-        for pk, episode_id, *values in model.objects.filter(episode_id__in=chunk).values_list("pk", "episode_id", *fields):
+    for query in among(model.objects.values_list("pk", "episode_id", *fields), "episode", wanted):
+        for pk, episode_id, *values in query:
             stored[episode_id][tuple(values)] = pk
     gone = [pk for eid, have in stored.items() for k, pk in have.items() if k not in wanted[eid]]
     new = [(eid, *k) for eid, ks in wanted.items() for k in ks if k not in stored[eid]]
-    for chunk in _chunks(gone):
-        model.objects.filter(pk__in=chunk).delete()
+    for query in among(model.objects.all(), "pk", gone):
+        query.delete()
     _insert(model, ["episode", *fields], new)
     touched = {eid for eid in wanted if set(stored[eid]) != wanted[eid]}
-    for chunk in _chunks(touched):
-        for unit_id, admitted in Episode.objects.filter(pk__in=chunk).values_list("unit_id", "admitted_at"):
+    for query in among(Episode.objects.values_list("unit_id", "admitted_at"), "pk", touched):
+        for unit_id, admitted in query:
             cells.add(_cell(unit_id, admitted))
     return {"created": len(new), "deleted": len(gone)}
 
@@ -253,14 +263,13 @@ def _replace_movements(movements: list[tuple], by_id: dict[str, int], units: dic
     for eid, code, moved, bed, _file, _row in movements:
         wanted[by_id[eid]].add((units[code].pk, moved, bed))
     stored: dict[int, dict] = defaultdict(dict)
-    for chunk in _chunks(wanted):
-        for pk, episode_id, *values in Movement.objects.filter(episode_id__in=chunk).values_list(
-                "pk", "episode_id", "unit_id", "moved_at", "bed"):
+    for query in among(Movement.objects.values_list("pk", "episode_id", "unit_id", "moved_at", "bed"), "episode", wanted):
+        for pk, episode_id, *values in query:
             stored[episode_id][tuple(values)] = pk
     gone = [pk for eid, have in stored.items() for k, pk in have.items() if k not in wanted[eid]]
     new = [(eid, *k) for eid, ks in wanted.items() for k in ks if k not in stored[eid]]
-    for chunk in _chunks(gone):
-        Movement.objects.filter(pk__in=chunk).delete()
+    for query in among(Movement.objects.all(), "pk", gone):
+        query.delete()
     _insert(Movement, ["episode", "unit", "moved_at", "bed"], new)
     return {"created": len(new), "deleted": len(gone)}
 
