@@ -1,4 +1,4 @@
-"""`make bench` / `.venv/bin/python -m benchmarks [all|survey|rollup|pages|patients]`: run the benchmarks, rewrite docs/benchmarks.md.
+"""`make bench` / `.venv/bin/python -m benchmarks [all|survey|rollup|pages|patients]`: run them, rewrite docs/benchmarks.md.
 
 Each benchmark rewrites only its own section of docs/benchmarks.md (between HTML comment
 markers), so running one leaves the other's figures as they are.
@@ -153,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
 
     os.chdir(ROOT)
     env = dict(os.environ)  # the survey's SQLite part changes os.environ; the roll-up children get this
-    extra = " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if a not in ("all", "survey", "rollup", "pages", "patients"))
+    names = ("all", "survey", "rollup", "pages", "patients")
+    extra = " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if a not in names)
     if args.which == "all":
         base = COMMAND if not extra else f".venv/bin/python -m benchmarks {extra}"
     else:

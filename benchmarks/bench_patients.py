@@ -12,7 +12,9 @@ Without a database (always):
 On PostgreSQL (with DATABASE_URL): a throw-away database ``test_lagesbild_patients_<pid>``
 created and migrated in a child process and dropped at the end (also on failure). In it:
 2. a raw COPY of the three files into tables with the files' columns (no checks, no
-   pseudonyms, no indexes): the baseline for the ingest, median of three;
+   pseudonyms, no indexes): the baseline for the ingest, median of three; and, after the ingest,
+   a COPY of the rows it stored back into the product's own tables (keys, indexes, foreign keys),
+   rolled back: what the data model costs with no Python at all;
 3. the ingest: `patients.services.import_records` with the three files in a process of its own
    (as `lagesbild patients import` runs), timed per phase; meanwhile this process requests the ward
    view of a 30-bed ward again and again as a nurse would see it (the fragment htmx polls), so
@@ -39,7 +41,7 @@ import time
 import traceback
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -176,6 +178,47 @@ def copy_baseline(files: patients_data.Files, runs: int = 3) -> dict:
             cur.execute("SET TIME ZONE 'UTC'")
     assert counted == files.counts, (counted, files.counts)
     return {"seconds": statistics.median(times), "runs": times}
+
+
+def model_floor() -> dict:
+    """COPY of the rows the ingest stored (pseudonyms made, times parsed, ids resolved) back into the
+    product's tables, emptied in a transaction that is rolled back: what the data model itself
+    costs (primary keys, the unique keys, the indexes, the foreign keys), with no Python at all."""
+    from django.db import connection, transaction
+
+    from lagesbild.patients.models import Assessment, Episode, PreventiveAction
+
+    tables = [m._meta.db_table for m in (Episode, Assessment, PreventiveAction)]
+    dumps = {}
+    with connection.cursor() as cur:
+        for table in tables:
+            buffer = bytearray()
+            with cur.cursor.copy(f"COPY {table} TO STDOUT (FORMAT binary)") as copy:
+                for block in copy:
+                    buffer += block
+            dumps[table] = bytes(buffer)
+    rows = {}
+    try:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(f"TRUNCATE {', '.join(tables)}, patients_movement")
+            t0 = time.perf_counter()
+            for table in tables:
+                with cur.cursor.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
+                    copy.write(dumps[table])
+            copied = time.perf_counter() - t0
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign-key checks, as a commit runs them
+            seconds = time.perf_counter() - t0
+            for table in tables:
+                rows[table] = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return {"seconds": seconds, "copy": copied, "foreign_keys": seconds - copied, "rows": rows,
+            "bytes": sum(len(d) for d in dumps.values())}
+
+
+class _RolledBack(Exception):
+    pass
 
 
 def _ward_timer(nurse_id: int):
@@ -406,6 +449,8 @@ def postgres_child(cfg: Config, files: patients_data.Files) -> dict:
         connection.close()  # the ingest's process needs no lock of ours
         out["first"] = ingest_under_load(files, setup["nurse_id"], url, name, "first")
         out["again"] = ingest_under_load(files, setup["nurse_id"], url, name, "the same files again")
+        log("COPY of the stored rows into the product's tables (the data model's floor)")
+        out["floor"] = model_floor()
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
         log("the ward view with nothing else running")

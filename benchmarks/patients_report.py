@@ -88,6 +88,15 @@ def render(report: dict, info: dict, when, command: str) -> str:
         lines += [
             f"| ingest, the same files again (nothing changes) | {s(again['ingest']['seconds'])} "
             f"| {n_(round(rows / again['ingest']['seconds']))} |",
+        ]
+        floor = pg.get("floor")
+        if floor:
+            stored = sum(floor["rows"].values())
+            lines += [f"| COPY of the stored rows into the product's tables (keys, indexes, foreign keys; no Python) "
+                      f"| {s(floor['seconds'])} | {n_(round(stored / floor['seconds']))} |",
+                      f"| – the rows with their keys and indexes | {s(floor['copy'])} | |",
+                      f"| – the deferred foreign-key checks | {s(floor['foreign_keys'])} | |"]
+        lines += [
             "",
             f"Ingest speed against the raw COPY: **{ratio:.2f}×** (goal ≥ 0.3×: {_goal(ratio >= 0.3)}). "
             f"Peak RSS of the ingest: {mb(ingest['max_rss'])}. Stored: {pg['size']} for the three tables with "
