@@ -121,6 +121,19 @@ def patients_compute(args) -> int:
     return 0
 
 
+def spc_compute(args) -> int:
+    from lagesbild.spc.series import compute
+
+    result = compute(args.series, direction=args.direction, target=args.target, fix_after=args.fix_after,
+                     screen_outliers=not args.no_screen_outliers, run=args.run_length)
+    payload = json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    if args.json == "-":
+        sys.stdout.write(payload.decode("utf-8"))
+    else:
+        _atomic_write(args.json, lambda fh: fh.write(payload))
+    return 0
+
+
 def patients_import(args) -> int:
     """Import patient records (any of the three files); recompute the affected ward-months."""
     _django()
@@ -363,6 +376,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--older-than-months", type=int, required=True, help="utskrivna för mer än så här många månader sedan")
     _add_actor(p)
     p.set_defaults(func=patients_purge)
+
+    spc_area = areas.add_parser("spc", help="styrdiagram (SPC) för en tidsserie").add_subparsers(dest="verb", required=True)
+    p = spc_area.add_parser("compute", help="medelvärde, styrgränser och signaler (ingen databas behövs)")
+    p.add_argument("--series", required=True, help="serien: kolumnerna period, value och valfritt rebase (CSV eller XLSX)")
+    p.add_argument("--json", required=True, help="skriv resultatet som JSON till filen (- för standard ut)")
+    p.add_argument("--direction", choices=["higher", "lower", "neutral"], default="neutral",
+                   help="vilket håll som är bättre (standard neutral)")
+    p.add_argument("--target", help="målvärde, för säkerheten att nå målet")
+    p.add_argument("--fix-after", type=int, help="lås medelvärde och gränser efter så här många punkter")
+    p.add_argument("--no-screen-outliers", action="store_true", help="behåll extrema glidande variationsvidder")
+    p.add_argument("--run-length", type=int, default=7, choices=[6, 7], help="punkter i trend och skift (standard 7)")
+    p.set_defaults(func=spc_compute)
 
     data = areas.add_parser("data", help="importera data till databasen").add_subparsers(dest="verb", required=True)
     d = data.add_parser("import", help="importera en fil (allt eller inget; samma fil igen ändrar inget)")

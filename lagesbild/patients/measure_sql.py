@@ -12,10 +12,12 @@ The statement, for the rules in DESIGN.md (all moments are UTC, so an interval o
 time; "before" includes equality, docs/patients.md):
 - ``pop<j>``: the episodes of each distinct population: age at least min_age, and admission + hours
   not after the evaluation moment or the discharge; with the local month of admission;
-- ``win<i>``: per measure, the window [ws, we]: from the admission, or from the earliest assessment
-  of the measure's kind with a risk found during the stay (up to the evaluation moment); only
-  episodes whose whole window lies before the evaluation moment and the discharge;
-- ``hit<i>``: per episode in the window, which of the measure's kinds (a bit each) have an assessment
+- ``win<b>``: per block of measures, the window [ws, we]: from the admission, or from the earliest
+  assessment of the measure's kind with a risk found during the stay (up to the evaluation moment);
+  only episodes whose whole window lies before the evaluation moment and the discharge. A block is
+  one admission-anchored measure, or all risk-anchored measures with the same population, evidence
+  and window, told apart by the anchoring kind (one pass for the three action measures);
+- ``hit<b>``: per episode in the window, which of the measure's kinds (a bit each) have an assessment
   (or an action) inside it, both ends included; the numerator needs all of them.
 """
 
@@ -88,29 +90,46 @@ def statement(measures: Sequence[pm.Measure]) -> tuple[str, dict]:
                 f"JOIN pop{j} q ON q.id = a.episode_id WHERE a.kind = ANY(%(risk{j})s) AND a.risk "
                 f"AND a.performed_at >= q.admitted_at AND a.performed_at <= %(as_of)s "
                 f"AND (q.discharged_at IS NULL OR a.performed_at <= q.discharged_at) GROUP BY a.episode_id, a.kind)")
-    selects = []
+    # Blocks counted together: each admission-anchored measure alone; the risk-anchored ones that
+    # share a population, evidence and window in one pass, told apart by the anchoring kind.
+    blocks: dict[tuple, list[pm.Measure]] = {}
     for i, measure in enumerate(measures):
-        j = populations[measure.population]
-        window = _hours(measure.window_hours)
-        if measure.anchor == pm.ADMISSION:
-            source = f"SELECT p.*, p.admitted_at AS ws FROM pop{j} p"
+        key = (i,) if measure.anchor == pm.ADMISSION else \
+            ("risk", populations[measure.population], measure.evidence, measure.window_hours)
+        blocks.setdefault(key, []).append(measure)
+    selects = []
+    for b, group in enumerate(blocks.values()):
+        first = group[0]
+        j, window = populations[first.population], _hours(first.window_hours)
+        table, at = _evidence(first)
+        if first.anchor == pm.ADMISSION:
+            source = f"SELECT p.*, NULL::text AS anchor, p.admitted_at AS ws FROM pop{j} p"
+            params[f"kinds{b}"] = list(first.kinds)
+            params.update({f"kind{b}_{k}": kind for k, kind in enumerate(first.kinds)})
+            bits = " ".join(f"WHEN %(kind{b}_{k})s THEN {1 << k}" for k in range(len(first.kinds)))
+            hit = (f"SELECT x.episode_id, NULL::text AS kind, bit_or(CASE x.kind {bits} END) AS kinds FROM {table} x "
+                   f"JOIN win{b} w ON w.id = x.episode_id WHERE x.kind = ANY(%(kinds{b})s) "
+                   f"AND x.{at} BETWEEN w.ws AND w.we GROUP BY x.episode_id")
+            full, join, code = (1 << len(first.kinds)) - 1, "h.episode_id = w.id", f"%(code{b})s"
+            params[f"code{b}"] = first.code
         else:
-            params[f"anchor{i}"] = measure.kinds[0]
-            source = f"SELECT p.*, r.ws FROM pop{j} p JOIN risk{j} r ON r.episode_id = p.id AND r.kind = %(anchor{i})s"
-        ctes.append(f"win{i} AS (SELECT s.*, s.ws + {window} AS we FROM ({source}) s "
-                    f"WHERE s.ws <= %(as_of)s::timestamptz - {window} "
-                    f"AND (s.discharged_at IS NULL OR s.discharged_at >= s.ws + {window}))")
-        table, at = _evidence(measure)
-        params[f"kinds{i}"] = list(measure.kinds)
-        bits = " ".join(f"WHEN %(kind{i}_{b})s THEN {1 << b}" for b in range(len(measure.kinds)))
-        params.update({f"kind{i}_{b}": kind for b, kind in enumerate(measure.kinds)})
-        ctes.append(f"hit{i} AS (SELECT x.episode_id, bit_or(CASE x.kind {bits} END) AS kinds FROM {table} x "
-                    f"JOIN win{i} w ON w.id = x.episode_id WHERE x.kind = ANY(%(kinds{i})s) "
-                    f"AND x.{at} BETWEEN w.ws AND w.we GROUP BY x.episode_id)")
-        params[f"code{i}"] = measure.code
-        selects.append(f"SELECT %(code{i})s, w.unit_id, w.month, w.sex, "
-                       f"count(*) FILTER (WHERE h.kinds = {(1 << len(measure.kinds)) - 1}), count(*) "
-                       f"FROM win{i} w LEFT JOIN hit{i} h ON h.episode_id = w.id GROUP BY w.unit_id, w.month, w.sex")
+            params[f"anchors{b}"] = [m.kinds[0] for m in group]
+            source = (f"SELECT p.*, r.kind AS anchor, r.ws FROM pop{j} p JOIN risk{j} r ON r.episode_id = p.id "
+                      f"AND r.kind = ANY(%(anchors{b})s)")
+            hit = (f"SELECT x.episode_id, x.kind, 1 AS kinds FROM {table} x JOIN win{b} w ON w.id = x.episode_id "
+                   f"AND x.kind = w.anchor WHERE x.{at} BETWEEN w.ws AND w.we GROUP BY x.episode_id, x.kind")
+            params.update({f"anchor{b}_{k}": m.kinds[0] for k, m in enumerate(group)})
+            params.update({f"code{b}_{k}": m.code for k, m in enumerate(group)})
+            code = "CASE w.anchor " + " ".join(f"WHEN %(anchor{b}_{k})s THEN %(code{b}_{k})s"
+                                               for k in range(len(group))) + " END"
+            full, join = 1, "h.episode_id = w.id AND h.kind = w.anchor"
+        implied = first.anchor == pm.ADMISSION and first.window_hours <= first.population.hours
+        bounds = "" if implied else (f" WHERE s.ws <= %(as_of)s::timestamptz - {window} "
+                                     f"AND (s.discharged_at IS NULL OR s.discharged_at >= s.ws + {window})")
+        ctes.append(f"win{b} AS (SELECT s.*, s.ws + {window} AS we FROM ({source}) s{bounds})")
+        ctes.append(f"hit{b} AS ({hit})")
+        selects.append(f"SELECT {code}, w.unit_id, w.month, w.sex, count(*) FILTER (WHERE h.kinds = {full}), count(*) "
+                       f"FROM win{b} w LEFT JOIN hit{b} h ON {join} GROUP BY 1, w.unit_id, w.month, w.sex")
     sql = "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(selects)
     return sql, params
 
