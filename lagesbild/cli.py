@@ -121,6 +121,35 @@ def patients_compute(args) -> int:
     return 0
 
 
+def incidents_summary(args) -> int:
+    from datetime import date
+
+    from lagesbild.calc.incident_stats import summary
+    from lagesbild.incidents import export
+    from lagesbild.ingest.errors import Problem
+
+    problems = []
+    try:
+        as_of = date.fromisoformat(args.as_of.strip())
+    except ValueError:
+        problems.append(Problem("--as-of", "skriv datumet som ÅÅÅÅ-MM-DD", value=args.as_of))
+    incidents = []
+    try:
+        incidents = export.read_path(args.export, export.load_mapping(args.mapping))
+    except InputError as exc:
+        problems.extend(exc.problems)
+    except OSError as exc:
+        problems.append(Problem(args.mapping, f"filen kan inte läsas: {exc.strerror}"))
+    if problems:
+        raise InputError(problems)
+    payload = json.dumps(summary(incidents, args.year, as_of), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    if args.json == "-":
+        sys.stdout.write(payload.decode("utf-8"))
+    else:
+        _atomic_write(args.json, lambda fh: fh.write(payload))
+    return 0
+
+
 def spc_compute(args) -> int:
     from lagesbild.spc.series import compute
 
@@ -376,6 +405,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--older-than-months", type=int, required=True, help="utskrivna för mer än så här många månader sedan")
     _add_actor(p)
     p.set_defaults(func=patients_purge)
+
+    inc = areas.add_parser("incidents", help="avvikelser och klagomål").add_subparsers(dest="verb", required=True)
+    p = inc.add_parser("summary", help="ett års avvikelsestatistik ur en export (ingen databas behövs)")
+    p.add_argument("--export", required=True, help="export från avvikelsesystemet (CSV eller XLSX)")
+    p.add_argument("--mapping", required=True, help="mappning av exportens kolumner (YAML)")
+    p.add_argument("--year", required=True, type=int, help="året (räknat på registreringsdatum)")
+    p.add_argument("--as-of", required=True, help="beräkningsdag ÅÅÅÅ-MM-DD (för 28-dagarsmåttet)")
+    p.add_argument("--json", required=True, help="skriv resultatet som JSON till filen (- för standard ut)")
+    p.set_defaults(func=incidents_summary)
 
     spc_area = areas.add_parser("spc", help="styrdiagram (SPC) för en tidsserie").add_subparsers(dest="verb", required=True)
     p = spc_area.add_parser("compute", help="medelvärde, styrgränser och signaler (ingen databas behövs)")

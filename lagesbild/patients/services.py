@@ -4,8 +4,9 @@ An import takes any of the three tables (episodes, assessments, actions). An epi
 again is updated in place; an episode marked ``deleted`` is removed with its assessments and
 actions; for every episode named in an assessments (actions) file, its stored assessments
 (actions) become exactly the file's. Nothing else is touched. In the same transaction the
-affected ward-months of the four standard measures are recomputed from the stored records and
-written as observations through the measurements service, pointing at this import.
+affected ward-months of the measures (the standard four, or the file LAGESBILD_PATIENT_MEASURES
+names) are recomputed from the stored records and written as observations through the
+measurements service, pointing at this import.
 """
 
 from __future__ import annotations

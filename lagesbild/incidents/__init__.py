@@ -1,0 +1,1 @@
+"""Incidents and complaints: exports read through a saved mapping, and their statistics."""
