@@ -96,6 +96,8 @@ def statement(measures: Sequence[pm.Measure]) -> tuple[str, dict]:
     for i, measure in enumerate(measures):
         key = (i,) if measure.anchor == pm.ADMISSION else \
             ("risk", populations[measure.population], measure.evidence, measure.window_hours)
+        while any(m.kinds[0] == measure.kinds[0] for m in blocks.get(key, []) if m.anchor == pm.RISK_FINDING):
+            key = (*key, i)  # the same kind twice (two codes for one rule): a block of its own
         blocks.setdefault(key, []).append(measure)
     selects = []
     for b, group in enumerate(blocks.values()):

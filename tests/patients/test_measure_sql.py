@@ -30,6 +30,7 @@ EXTRA = (
                pm.Population(min_age=0, hours=0), window_hours=12),
     pm.Measure("fallatgard-6h", pm.RISK_FINDING, pm.ACTION, (pm.FALL,), pm.Population(min_age=80, hours=8),
                window_hours=6),
+    pm.Measure("samma-regel-annan-kod", pm.RISK_FINDING, pm.ACTION, (pm.FALL,)),  # one rule under two codes
 )
 MEASURES = pm.STANDARD_MEASURES + EXTRA
 # Local wall-clock starts: the spring night (02:00 does not exist), the autumn night (02:00–02:59
