@@ -150,6 +150,33 @@ def incidents_summary(args) -> int:
     return 0
 
 
+def incidents_import(args) -> int:
+    """Import an incident export through its source's mapping (given, or saved before)."""
+    _django()
+    from lagesbild.incidents import services
+    from lagesbild.incidents.models import Source
+
+    actor = _actor(args)
+    if args.mapping:
+        source = services.save_source(Path(args.mapping).stem, Path(args.mapping).read_text(encoding="utf-8"), actor=actor)
+    else:
+        source = Source.objects.filter(name=args.source).first()
+        if source is None:
+            raise UsageError(f"källan {args.source!r} finns inte; ange --mapping första gången")
+    result = services.import_path(args.export, source=source, actor=actor)
+    print(f"{source.name}: {result.created} nya, {result.updated} ändrade, {result.unchanged} oförändrade ärenden")
+    return 0
+
+
+def incidents_purge(args) -> int:
+    _django()
+    from lagesbild.incidents import services
+
+    count = services.purge_descriptions(args.older_than_months, actor=_actor(args))
+    print(f"Rensade beskrivningen i {count} ärenden.")
+    return 0
+
+
 def spc_compute(args) -> int:
     from lagesbild.spc.series import compute
 
@@ -414,6 +441,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", required=True, help="beräkningsdag ÅÅÅÅ-MM-DD (för 28-dagarsmåttet)")
     p.add_argument("--json", required=True, help="skriv resultatet som JSON till filen (- för standard ut)")
     p.set_defaults(func=incidents_summary)
+    p = inc.add_parser("import", help="importera en export till databasen (allt eller inget; samma fil igen ändrar inget)")
+    p.add_argument("--export", required=True, help="export från avvikelsesystemet (CSV eller XLSX)")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--mapping", help="mappning (YAML); sparas för källan så att nästa export läses likadant")
+    which.add_argument("--source", help="en sparad källas namn")
+    _add_actor(p)
+    p.set_defaults(func=incidents_import)
+    p = inc.add_parser("purge", help="rensa fritexten i ärenden äldre än lagringstiden (ärendena och siffrorna finns kvar)")
+    p.add_argument("--older-than-months", type=int, required=True, help="registrerade för mer än så här många månader sedan")
+    _add_actor(p)
+    p.set_defaults(func=incidents_purge)
 
     spc_area = areas.add_parser("spc", help="styrdiagram (SPC) för en tidsserie").add_subparsers(dest="verb", required=True)
     p = spc_area.add_parser("compute", help="medelvärde, styrgränser och signaler (ingen databas behövs)")

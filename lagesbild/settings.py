@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "lagesbild.measurements",
     "lagesbild.improvement",
     "lagesbild.patients",
+    "lagesbild.incidents",
     "lagesbild.api",
 ]
 

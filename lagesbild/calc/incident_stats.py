@@ -30,6 +30,7 @@ class Incident:
     lex_maria: bool = False
     occurred: date | None = None
     severity: str = ""
+    description: str = ""  # personal data: never logged, never in an error
 
 
 def percent(numerator: int, denominator: int, places: int = 1) -> str | None:

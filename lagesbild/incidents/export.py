@@ -79,7 +79,12 @@ def _date(text: str) -> date:
 
 def read(data: bytes, file: str, mapping: Mapping) -> list[Incident]:
     """The export's incidents; InputError with every problem (the mapped headers first)."""
-    table = read_table(data, file)
+    return [incident for _, incident in read_rows(data, file, mapping)]
+
+
+def read_rows(data: bytes, file: str, mapping: Mapping) -> list[tuple[int, Incident]]:
+    """The export's incidents with the row each stands on."""
+    table = read_table(data, file, keep_lines=True)  # a description keeps its paragraphs
     at = {_key(h): i for i, h in reversed(list(enumerate(table.header)))}
     problems = ProblemList()
     columns = {}
@@ -132,9 +137,9 @@ def read(data: bytes, file: str, mapping: Mapping) -> list[Incident]:
         if flag not in _YES_NO:
             bad("lex_maria", "lex Maria ska vara Ja eller Nej", cell(values, "lex_maria"))
         if not where:
-            incidents.append(Incident(case, dates["reported"], cell(values, "unit"), cell(values, "type"),
-                                      dates["closed"], cell(values, "cause"), _YES_NO[flag], dates["occurred"],
-                                      cell(values, "severity")))
+            incidents.append((row, Incident(case, dates["reported"], cell(values, "unit"), cell(values, "type"),
+                                            dates["closed"], cell(values, "cause"), _YES_NO[flag], dates["occurred"],
+                                            cell(values, "severity"), cell(values, "description"))))
     problems.raise_if_any()
     return incidents
 

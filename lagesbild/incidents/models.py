@@ -1,0 +1,52 @@
+"""Incidents as the incident system exports them, read through a saved mapping per source.
+
+The description is personal data: it is stored, shown only within the user's scope, never logged
+or echoed in an error, and blanked after the retention (``services.purge``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from lagesbild.ingest.models import Import
+from lagesbild.org.models import OrgUnit
+
+
+class Source(models.Model):
+    """An export layout: the mapping (YAML, the contract's form) the next export is read with."""
+
+    name = models.CharField("källa", max_length=120, unique=True)
+    mapping = models.TextField("mappning (YAML)")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "avvikelsekälla"
+        verbose_name_plural = "avvikelsekällor"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Incident(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="incidents")
+    case = models.CharField("ärendenummer", max_length=64)
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name="enhet")
+    reported = models.DateField("registrerad")
+    occurred = models.DateField("inträffad", null=True, blank=True)
+    closed = models.DateField("avslutad", null=True, blank=True)
+    type = models.CharField("händelsetyp", max_length=200)
+    cause = models.CharField("orsak", max_length=200, blank=True)
+    severity = models.CharField("allvarlighetsgrad", max_length=100, blank=True)
+    lex_maria = models.BooleanField("lex Maria", default=False)
+    description = models.TextField("beskrivning", blank=True)  # personal data
+    source_import = models.ForeignKey(Import, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "avvikelse"
+        verbose_name_plural = "avvikelser"
+        constraints = [models.UniqueConstraint(fields=["source", "case"], name="incidents_incident_case")]
+        indexes = [models.Index(fields=["unit", "reported"], name="incidents_unit_reported")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.case}"

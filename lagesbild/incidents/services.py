@@ -1,0 +1,124 @@
+"""The write path for incidents: an export imported through its source's saved mapping (all or
+nothing, idempotent on the case number) and the purge of old descriptions.
+
+A case that comes again with the same content changes nothing; a changed case is updated in place;
+cases the export does not hold are not touched (an export may cover one period). Unit codes are
+matched to the organisation without regard to case; codes that match no unit are listed with how
+many incidents carry them, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from lagesbild.core.actor import Actor
+from lagesbild.ingest import pipeline
+from lagesbild.ingest.errors import InputError, ProblemList
+from lagesbild.ingest.readers import read_bytes
+from lagesbild.measurements import services as measurements
+from lagesbild.org import audit, permissions
+from lagesbild.org.models import Membership, OrgUnit
+
+from . import export
+from .models import Incident, Source
+
+KIND = "incidents"
+FIELDS = ("unit_id", "reported", "occurred", "closed", "type", "cause", "severity", "lex_maria", "description")
+
+
+@dataclass
+class IncidentImportResult:
+    outcome: str
+    created: int
+    updated: int
+    unchanged: int
+    record: object = None
+
+
+def save_source(name: str, mapping_text: str, *, actor: Actor) -> Source:
+    """Create or replace a source's mapping (validated first; an administrator's or a strategist's task)."""
+    permissions.require(actor, {Membership.Role.ADMIN, Membership.Role.STRATEGIST})
+    mapping = export.parse_mapping(mapping_text, f"{name}.yaml")
+    with transaction.atomic():
+        source, _ = Source.objects.update_or_create(name=mapping.source or name, defaults={"mapping": mapping_text})
+        audit.record(actor, "incidents.source", source, name=source.name)
+    return source
+
+
+def import_export(data: bytes, file: str, *, source: Source, actor: Actor) -> IncidentImportResult:
+    mapping = export.parse_mapping(source.mapping, f"{source.name}.yaml")
+    with pipeline.run(KIND, file, data, actor, audit=audit.import_hook(actor, "incidents.import"),
+                      target=source.name) as imp:
+        rows = export.read_rows(data, file, mapping)
+        units = _units(rows, file, mapping, actor)
+        record = imp.start(rows=len(rows))
+        stored = {i.case: i for i in Incident.objects.filter(source=source)}
+        new, changed, same = [], [], 0
+        for _, found in rows:
+            values = {"unit_id": units[found.unit.casefold()].pk, "reported": found.reported, "occurred": found.occurred,
+                      "closed": found.closed, "type": found.type, "cause": found.cause, "severity": found.severity,
+                      "lex_maria": found.lex_maria, "description": found.description}
+            old = stored.get(found.case)
+            if old is None:
+                new.append(Incident(source=source, case=found.case, source_import=record, **values))
+            elif all(getattr(old, f) == v for f, v in values.items()):
+                same += 1
+            else:
+                for f, v in values.items():
+                    setattr(old, f, v)
+                old.source_import = record
+                changed.append(old)
+        Incident.objects.bulk_create(new, batch_size=2000)
+        Incident.objects.bulk_update(changed, [*FIELDS, "source_import", "updated_at"], batch_size=2000)
+        imp.finish(created=len(new), updated=len(changed), unchanged=same)
+    return IncidentImportResult(imp.record.outcome, len(new), len(changed), same, imp.record)
+
+
+def _units(rows, file: str, mapping: export.Mapping, actor: Actor) -> dict[str, OrgUnit]:
+    """The units by code (case-insensitive); unknown codes listed with their counts, and every
+    unit within the actor's data scope."""
+    wanted = Counter(found.unit.casefold() for _, found in rows)
+    units = {u.code.casefold(): u for u in OrgUnit.objects.all() if u.code.casefold() in wanted}
+    problems = ProblemList()
+    column = mapping.columns["unit"]
+    first_row = {}
+    for row, found in rows:
+        first_row.setdefault(found.unit.casefold(), (row, found.unit))
+    for code, count in sorted(wanted.items(), key=lambda kv: (-kv[1], kv[0])):
+        if code not in units:
+            row, written = first_row[code]
+            problems.add(file, f"okänd enhet: {count} händelser har koden (första på rad {row}); lägg in enheten "
+                         "eller rätta koden i exporten", row=row, column=column, value=written)
+    problems.raise_if_any()
+    allowed = tuple(measurements.writable_paths(actor))
+    for code, unit in units.items():
+        if not unit.path.startswith(allowed):
+            row, written = first_row[code]
+            problems.add(file, "du saknar behörighet att rapportera för enheten", row=row, column=column, value=written)
+    problems.raise_if_any()
+    return units
+
+
+def import_path(path, *, source: Source, actor: Actor) -> IncidentImportResult:
+    return import_export(read_bytes(path), Path(path).name, source=source, actor=actor)
+
+
+def purge_descriptions(older_than_months: int, *, actor: Actor, today: date | None = None) -> int:
+    """Blank the descriptions of incidents registered more than ``older_than_months`` months ago;
+    the incidents and every figure from them stay."""
+    if older_than_months < 1:
+        raise InputError.one("--older-than-months", "ange minst 1 månad")
+    permissions.require(actor, {Membership.Role.ADMIN})
+    today = today or timezone.localdate()
+    months = today.year * 12 + today.month - 1 - older_than_months
+    cutoff = date(months // 12, months % 12 + 1, 1)
+    with transaction.atomic():
+        count = Incident.objects.filter(reported__lt=cutoff).exclude(description="").update(description="")
+        audit.record(actor, "incidents.purge", None, incidents=count, older_than_months=older_than_months)
+    return count
