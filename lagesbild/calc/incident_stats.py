@@ -67,6 +67,28 @@ def p90(values: list[int]) -> int | None:
     return ordered[rank - 1]
 
 
+def is_due(incident: Incident, as_of: date) -> bool:
+    """Registered at least 28 days before ``as_of``: in the 28-day measure's denominator."""
+    return incident.reported <= as_of - timedelta(days=HANDLING_DAYS)
+
+
+def closed_in_time(incident: Incident) -> bool:
+    """Closed at most 28 days after registration: in the numerator (when due)."""
+    return incident.closed is not None and (incident.closed - incident.reported).days <= HANDLING_DAYS
+
+
+def handled_by_month(incidents: Iterable[Incident], as_of: date) -> dict[tuple[str, date], tuple[int, int]]:
+    """The 28-day measure per unit and month of registration: (numerator, denominator), for the
+    months with at least one incident due."""
+    out: dict[tuple[str, date], list[int]] = {}
+    for i in incidents:
+        if is_due(i, as_of):
+            count = out.setdefault((i.unit, i.reported.replace(day=1)), [0, 0])
+            count[0] += closed_in_time(i)
+            count[1] += 1
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
 def _ranked(counts: Counter) -> list[tuple[str, int]]:
     """Most frequent first; ties by name."""
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -79,8 +101,8 @@ def summary(incidents: Iterable[Incident], year: int, as_of: date) -> dict:
     this = [i for i in all_incidents if i.reported.year == year]
     previous = sum(1 for i in all_incidents if i.reported.year == year - 1)
     causes = Counter((i.cause or NO_CAUSE) for i in this)
-    due = [i for i in this if i.reported <= as_of - timedelta(days=HANDLING_DAYS)]
-    in_time = sum(1 for i in due if i.closed is not None and (i.closed - i.reported).days <= HANDLING_DAYS)
+    due = [i for i in this if is_due(i, as_of)]
+    in_time = sum(1 for i in due if closed_in_time(i))
     lead_times = [(i.closed - i.reported).days for i in this if i.closed is not None]
     return {
         "year": year,

@@ -17,6 +17,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from lagesbild.calc import incident_stats as stats
+from lagesbild.catalogue.selectors import versions_by_code
 from lagesbild.core.actor import Actor
 from lagesbild.ingest import pipeline
 from lagesbild.ingest.errors import InputError, ProblemList
@@ -29,6 +31,7 @@ from . import export
 from .models import Incident, Source
 
 KIND = "incidents"
+HANDLING_MEASURE = "avvikelser-28-dagar"  # the starter catalogue's "handled within 28 days"
 FIELDS = ("unit_id", "reported", "occurred", "closed", "type", "cause", "severity", "lex_maria", "description")
 
 
@@ -38,6 +41,7 @@ class IncidentImportResult:
     created: int
     updated: int
     unchanged: int
+    observations: dict | None = None  # the 28-day measure written (None: not in the catalogue)
     record: object = None
 
 
@@ -51,7 +55,8 @@ def save_source(name: str, mapping_text: str, *, actor: Actor) -> Source:
     return source
 
 
-def import_export(data: bytes, file: str, *, source: Source, actor: Actor) -> IncidentImportResult:
+def import_export(data: bytes, file: str, *, source: Source, actor: Actor,
+                  as_of: date | None = None) -> IncidentImportResult:
     mapping = export.parse_mapping(source.mapping, f"{source.name}.yaml")
     with pipeline.run(KIND, file, data, actor, audit=audit.import_hook(actor, "incidents.import"),
                       target=source.name) as imp:
@@ -59,7 +64,7 @@ def import_export(data: bytes, file: str, *, source: Source, actor: Actor) -> In
         units = _units(rows, file, mapping, actor)
         record = imp.start(rows=len(rows))
         stored = {i.case: i for i in Incident.objects.filter(source=source)}
-        new, changed, same = [], [], 0
+        new, changed, same, earlier = [], [], 0, set()
         for _, found in rows:
             values = {"unit_id": units[found.unit.casefold()].pk, "reported": found.reported, "occurred": found.occurred,
                       "closed": found.closed, "type": found.type, "cause": found.cause, "severity": found.severity,
@@ -70,14 +75,36 @@ def import_export(data: bytes, file: str, *, source: Source, actor: Actor) -> In
             elif all(getattr(old, f) == v for f, v in values.items()):
                 same += 1
             else:
+                earlier.add((old.unit_id, old.reported.replace(day=1)))  # a case may move to another cell
                 for f, v in values.items():
                     setattr(old, f, v)
                 old.source_import = record
                 changed.append(old)
         Incident.objects.bulk_create(new, batch_size=2000)
         Incident.objects.bulk_update(changed, [*FIELDS, "source_import", "updated_at"], batch_size=2000)
+        cells = {(units[found.unit.casefold()].pk, found.reported.replace(day=1)) for _, found in rows}
+        cells |= earlier
+        observations = write_handling(record, cells, as_of or timezone.localdate())
         imp.finish(created=len(new), updated=len(changed), unchanged=same)
-    return IncidentImportResult(imp.record.outcome, len(new), len(changed), same, imp.record)
+    return IncidentImportResult(imp.record.outcome, len(new), len(changed), same, observations, imp.record)
+
+
+def write_handling(record, cells: set[tuple[int, date]], as_of: date) -> dict[str, int] | None:
+    """The 28-day handling share (HANDLING_MEASURE) per unit and month of registration for the
+    cells, from every stored incident of those units and months (all sources), written as
+    observations derived from ``record``. None when the catalogue has no such measure."""
+    if not cells or HANDLING_MEASURE not in versions_by_code():
+        return None
+    months = {m for _, m in cells}
+    first, last = min(months), max(months)
+    stored = Incident.objects.filter(unit_id__in={u for u, _ in cells}, reported__gte=first,
+                                     reported__lt=date(last.year + last.month // 12, last.month % 12 + 1, 1))
+    counted = stats.handled_by_month(
+        (stats.Incident(i.case, i.reported, str(i.unit_id), i.type, i.closed) for i in stored.only(
+            "case", "reported", "unit_id", "type", "closed")), as_of)
+    figures = [measurements.DerivedFigure(HANDLING_MEASURE, int(unit), month, "", num, den)
+               for (unit, month), (num, den) in counted.items() if (int(unit), month) in cells]
+    return measurements.write_derived(record, [HANDLING_MEASURE], cells, figures)
 
 
 def _units(rows, file: str, mapping: export.Mapping, actor: Actor) -> dict[str, OrgUnit]:

@@ -114,3 +114,28 @@ def test_the_cli_saves_the_mapping_and_the_next_export_needs_only_the_source(tmp
     assert "2 oförändrade" in capsys.readouterr().out
     assert main(["incidents", "import", "--export", str(tmp_path / "export.csv"), "--source", "Okänd", "--system"]) == 2
     assert AuditEvent.objects.filter(action="incidents.import").count() == 2
+
+
+def test_the_28_day_share_is_written_monthly_as_derived_observations(source):
+    from datetime import date
+
+    from lagesbild.catalogue.models import Measure
+    from lagesbild.measurements.models import Observation
+
+    assert Measure.objects.filter(code="avvikelser-28-dagar").exists()  # the starter catalogue's
+    rows = ["S-1;2025-01-02;AVD1;Vårdprocess;2025-01-30;;;\n",  # 28 days: in time
+            "S-2;2025-01-10;AVD1;Vårdprocess;2025-02-08;;;\n",  # 29 days: late
+            "S-3;2025-01-20;AVD1;Vårdprocess;;;;\n",  # open
+            "S-4;2025-02-20;AVD1;Vårdprocess;;;;\n",  # registered 2025-02-20: not due on 2025-03-15
+            "S-5;2025-01-05;AVD2;Vårdprocess;2025-01-06;;;\n"]
+    result = services.import_export(_export(*rows), "export.csv", source=source, actor=SYSTEM, as_of=date(2025, 3, 15))
+    got = {(o.org_unit.code, str(o.period_start), o.sex): (o.numerator, o.denominator, o.source_import_id)
+           for o in Observation.objects.filter(measure__code="avvikelser-28-dagar").select_related("org_unit")}
+    assert got == {("AVD1", "2025-01-01", ""): (1, 3, result.record.pk), ("AVD2", "2025-01-01", ""): (1, 1, result.record.pk)}
+    assert result.observations["created"] == 2
+    # a case moved to another month: both months recomputed
+    later = services.import_export(_export("S-5;2025-02-05;AVD2;Vårdprocess;2025-02-06;;;\n"), "rättelse.csv",
+                                   source=source, actor=SYSTEM, as_of=date(2025, 3, 15))
+    assert later.observations == {"created": 1, "updated": 0, "unchanged": 0, "deleted": 1}
+    assert set(Observation.objects.filter(measure__code="avvikelser-28-dagar", org_unit__code="AVD2")
+               .values_list("period_start", flat=True)) == {date(2025, 2, 1)}
