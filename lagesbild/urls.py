@@ -31,6 +31,7 @@ urlpatterns = [
     path("uppfoljning/", include("lagesbild.measurements.urls")),
     path("forbattring/", include("lagesbild.improvement.urls")),
     path("patienter/", include("lagesbild.patients.urls")),
+    path("avvikelser/", include("lagesbild.incidents.urls")),
     path("api/", include("lagesbild.api.urls")),
     path("admin/", admin.site.urls),
 ]

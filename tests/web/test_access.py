@@ -64,6 +64,9 @@ REGION_PRIVATE = {
     "/patienter/08/": 403,
     "/patienter/08/tabell/": 403,
     "/patienter/08/2025-1/": 403,
+    # Another region's incidents and their cases (free text is personal data).
+    "/avvikelser/01/": 403,
+    "/avvikelser/01/arenden/": 403,
 }
 
 

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "incidents"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("<str:code>/", views.summary, name="summary"),
+    path("<str:code>/arenden/", views.cases, name="cases"),
+]
