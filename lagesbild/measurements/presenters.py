@@ -13,7 +13,7 @@ from typing import NamedTuple, Optional
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from lagesbild.calc import fmt, periods
+from lagesbild.calc import fmt, periods, spc
 from lagesbild.calc import status as st
 from lagesbild.calc.periods import Period
 from lagesbild.catalogue.models import Measure
@@ -384,6 +384,7 @@ class MeasurePage:
     chart: str
     improvement: object = None  # the registered annotation for this measure
     has_reference: bool = False  # a published national figure exists for some period of the series
+    spc: object = None  # SpcView: the control chart of the monthly series, when it has enough points
 
     @property
     def near(self) -> str:
@@ -443,7 +444,77 @@ def measure_page(unit: OrgUnit, m: Measure, period: Period, granularity: Optiona
         observations=behind, behind_count=behind.count(),
         sex={k: figure(m, v) for k, v in selectors.sex_split(m, unit, period, as_of_today).items()},
         chart=chart, improvement=annotations.collect([m], unit, period).get(m.pk), has_reference=reference is not None,
+        spc=spc_view(m, series, status.target) if gran == periods.MONTH else None,
     )
+
+
+SPC_MIN_POINTS = 12  # fewer points give limits too uncertain to judge a process by
+SIGNAL_TEXT = {spc.OUTSIDE: "utanför styrgränsen", spc.TREND: "trend: 7 punkter i följd uppåt eller nedåt",
+               spc.TWO_OF_THREE: "2 av 3 punkter nära styrgränsen",
+               spc.SHIFT: "skift: 7 punkter i följd på samma sida om medelvärdet"}
+VARIATION_TEXT = {spc.COMMON: "Slumpmässig variation", spc.IMPROVEMENT: "Särskild orsak – förbättring",
+                  spc.CONCERN: "Särskild orsak – försämring", spc.NEUTRAL_HIGH: "Särskild orsak – högre",
+                  spc.NEUTRAL_LOW: "Särskild orsak – lägre"}
+ASSURANCE_TEXT = {spc.CONSISTENT_PASS: "Målet nås varje månad så länge processen är oförändrad",
+                  spc.CONSISTENT_FAIL: "Målet nås inte utan en förändring av processen",
+                  spc.INCONSISTENT: "Målet nås vissa månader men inte andra"}
+
+
+@dataclass
+class SpcRow:
+    period: str
+    value: Figure
+    mean: str
+    lower: str
+    upper: str
+    signal: str
+    variation: str  # spc's variation key, for the style
+
+    @property
+    def variation_text(self) -> str:
+        return VARIATION_TEXT[self.variation]
+
+
+@dataclass
+class SpcView:
+    rows: list[SpcRow]
+    chart: str
+    latest: str  # the last point's variation key
+    assurance: Optional[str]
+
+    @property
+    def latest_text(self) -> str:
+        return VARIATION_TEXT[self.latest]
+
+    @property
+    def assurance_text(self) -> str:
+        return ASSURANCE_TEXT.get(self.assurance, "")
+
+
+def spc_view(m: Measure, series: list[SeriesRow], target) -> Optional[SpcView]:
+    """The XmR chart (calc.spc) of the monthly values that exist; None below SPC_MIN_POINTS."""
+    known = [r for r in series if r.value.value is not None]
+    if len(known) < SPC_MIN_POINTS:
+        return None
+    direction = m.direction if m.direction in (spc.HIGHER, spc.LOWER) else spc.NEUTRAL
+    goal = float(target.value) if target is not None and target.value is not None else None
+    chart = spc.chart([r.period.label for r in known], [float(r.value.value) for r in known], direction=direction,
+                      target=goal)
+
+    def shown(x: Optional[float]) -> str:
+        return format_value(m, Decimal(repr(x))) if x is not None else fmt.DASH
+
+    rows, points = [], []
+    for r, p in zip(known, chart.points):
+        signal = SIGNAL_TEXT[p.signal] + (" (hög)" if p.side == spc.HIGH else " (låg)") if p.signal else ""
+        rows.append(SpcRow(r.period.label, r.value, shown(p.mean), shown(p.lower), shown(p.upper), signal, p.variation))
+        points.append({"period": r.period.label, "value": p.value, "mean": p.mean, "lower": p.lower, "upper": p.upper,
+                       "variation": p.variation, "group": p.group,
+                       "tip": f"{r.period.label}: {r.value.text} – {VARIATION_TEXT[p.variation].lower()}"
+                              + (f", {signal}" if signal else "")})
+    spec = charts.spc_spec(points, f"{m.title}, styrdiagram", m.unit_info.axis_title,
+                           {"value": goal} if goal is not None else None, zero=m.unit_info.is_share)
+    return SpcView(rows, charts.svg(spec), chart.points[-1].variation, chart.assurance)
 
 
 def chart_spec(unit: OrgUnit, m: Measure, series: list[SeriesRow], target, with_reference: bool) -> dict:

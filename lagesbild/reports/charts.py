@@ -234,3 +234,64 @@ def time_series_spec(rows: list[dict], title: str, target: Optional[dict], y_tit
         "description": f"{title}: " + "; ".join(f"{d['period']} {d['text']}" for d in known[-12:]),
         "config": {"view": {"stroke": None}},
     }
+
+
+# Making Data Count's colours: common cause grey, improvement blue, concern orange, neutral purple;
+# each variation also has its own point shape, so the chart reads in greyscale.
+SPC_STYLE = {  # variation: (colour, shape, Swedish legend label)
+    "common_cause": ("#768692", "circle", "Slumpmässig variation"),
+    "improvement": ("#005eb8", "triangle-up", "Förbättring (särskild orsak)"),
+    "concern": ("#d5281b", "triangle-down", "Försämring (särskild orsak)"),
+    "neutral_high": ("#330072", "diamond", "Högre (särskild orsak)"),
+    "neutral_low": ("#330072", "square", "Lägre (särskild orsak)"),
+}
+
+
+def spc_spec(points: list[dict], title: str, y_title: str, target: Optional[dict], zero: bool = True) -> dict:
+    """An XmR chart: the values, the centre line and the process limits of each rebase group
+    (solid and dashed grey), the target (red dashed) and every point coloured and shaped by its
+    variation. ``points``: {"period", "value", "mean", "lower", "upper", "variation", "group", "tip"}."""
+    order = [p["period"] for p in points]
+    x = {"field": "period", "type": "ordinal", "sort": order, "title": None, "scale": {"domain": order},
+         "axis": {"labelAngle": 0, "values": x_label_values(order), "labelFontSize": FONT_SIZE, "labelOverlap": False}}
+
+    def y(field):
+        return {"field": field, "type": "quantitative", "title": y_title, "scale": {"zero": zero},
+                "axis": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "format": ",~r"}}
+
+    group = {"field": "group", "type": "nominal", "legend": None}
+    used = [v for v in SPC_STYLE if any(p["variation"] == v for p in points)]
+    legend = {"title": None, "orient": "bottom", "direction": "horizontal", "columns": 2, "labelFontSize": FONT_SIZE,
+              "labelLimit": 300}
+    label = {v: SPC_STYLE[v][2] for v in used}
+    data = [dict(p, label=label[p["variation"]]) for p in points]
+    layers = [
+        {"mark": {"type": "line", "color": "#aeb7bd", "strokeWidth": 1.5, "aria": False},
+         "encoding": {"x": x, "y": y("value")}},
+        {"mark": {"type": "line", "color": "#425563", "strokeWidth": 1.5, "aria": False},
+         "encoding": {"x": x, "y": y("mean"), "detail": group}},
+        {"transform": [{"filter": "datum.upper != null"}],
+         "mark": {"type": "line", "color": "#425563", "strokeDash": [4, 3], "strokeWidth": 1.2, "aria": False},
+         "encoding": {"x": x, "y": y("upper"), "detail": group}},
+        {"transform": [{"filter": "datum.lower != null"}],
+         "mark": {"type": "line", "color": "#425563", "strokeDash": [4, 3], "strokeWidth": 1.2, "aria": False},
+         "encoding": {"x": x, "y": y("lower"), "detail": group}},
+    ]
+    if target is not None:
+        layers.append({"mark": {"type": "rule", "color": SERIES_STYLE["target"][0], "strokeDash": [6, 4], "aria": False},
+                       "encoding": {"y": {"datum": target["value"]}}})
+    layers.append({"mark": {"type": "point", "filled": True, "size": 60},
+                   "encoding": {"x": x, "y": y("value"), "description": {"field": "tip", "type": "nominal"},
+                                "color": {"field": "label", "type": "nominal", "legend": legend,
+                                          "scale": {"domain": [label[v] for v in used],
+                                                    "range": [SPC_STYLE[v][0] for v in used]}},
+                                "shape": {"field": "label", "type": "nominal", "legend": None,
+                                          "scale": {"domain": [label[v] for v in used],
+                                                    "range": [SPC_STYLE[v][1] for v in used]}}}})
+    special = [p for p in points if p["variation"] != "common_cause"]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": data}, "layer": layers, "width": TIME_SERIES_WIDTH, "height": TIME_SERIES_HEIGHT,
+        "description": f"{title}: styrdiagram med {len(points)} punkter, {len(special)} med särskild orsak",
+        "config": {"view": {"stroke": None}},
+    }
