@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from lagesbild.calc import incident_stats as stats
 from lagesbild.ingest.models import Import
 from lagesbild.org.models import OrgUnit
 
@@ -50,3 +51,10 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.case}"
+
+    # The fields the arithmetic reads (calc.incident_stats); the description is never among them.
+    RECORD_FIELDS = ("case", "reported", "unit_id", "type", "closed", "cause", "lex_maria")
+
+    def as_record(self) -> stats.Incident:
+        return stats.Incident(self.case, self.reported, str(self.unit_id), self.type, self.closed, self.cause,
+                              self.lex_maria)

@@ -19,8 +19,7 @@ def _subtree(unit: OrgUnit):
 
 
 def _records(queryset) -> list[stats.Incident]:
-    return [stats.Incident(i.case, i.reported, str(i.unit_id), i.type, i.closed, i.cause, i.lex_maria)
-            for i in queryset.only("case", "reported", "unit_id", "type", "closed", "cause", "lex_maria")]
+    return [i.as_record() for i in queryset.only(*Incident.RECORD_FIELDS)]
 
 
 @dataclass
@@ -61,10 +60,6 @@ def cases(unit: OrgUnit, year: int, as_of: date, **given: str):
         query = query.filter(closed__isnull=True)
     if given.get("inom_28") in ("0", "1"):
         wanted = given["inom_28"] == "1"
-        due = [i for i in query if stats.is_due(_record(i), as_of)]
-        return [i for i in due if stats.closed_in_time(_record(i)) == wanted]
+        due = [i for i in query if stats.is_due(i.as_record(), as_of)]
+        return [i for i in due if stats.closed_in_time(i.as_record()) == wanted]
     return list(query)
-
-
-def _record(i: Incident) -> stats.Incident:
-    return stats.Incident(i.case, i.reported, str(i.unit_id), i.type, i.closed, i.cause, i.lex_maria)

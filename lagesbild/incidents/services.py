@@ -99,9 +99,7 @@ def write_handling(record, cells: set[tuple[int, date]], as_of: date) -> dict[st
     first, last = min(months), max(months)
     stored = Incident.objects.filter(unit_id__in={u for u, _ in cells}, reported__gte=first,
                                      reported__lt=date(last.year + last.month // 12, last.month % 12 + 1, 1))
-    counted = stats.handled_by_month(
-        (stats.Incident(i.case, i.reported, str(i.unit_id), i.type, i.closed) for i in stored.only(
-            "case", "reported", "unit_id", "type", "closed")), as_of)
+    counted = stats.handled_by_month((i.as_record() for i in stored.only(*Incident.RECORD_FIELDS)), as_of)
     figures = [measurements.DerivedFigure(HANDLING_MEASURE, int(unit), month, "", num, den)
                for (unit, month), (num, den) in counted.items() if (int(unit), month) in cells]
     return measurements.write_derived(record, [HANDLING_MEASURE], cells, figures)
