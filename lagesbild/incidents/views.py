@@ -44,6 +44,13 @@ def _pct(text: str | None) -> str:
     return fmt.percent(Decimal(text)) if text is not None else fmt.DASH
 
 
+def _days(value) -> str:
+    """26 -> '26 dagar', 26.5 -> '26,5 dagar'; None -> '–'."""
+    if value is None:
+        return fmt.DASH
+    return f"{fmt.number(Decimal(str(value)), 0 if value == int(value) else 1)} dagar"
+
+
 @login_required
 @require_GET
 def start(request):
@@ -67,6 +74,7 @@ def summary(request, code: str):
         "handled": _pct(figures["closed_within_28_days"]["percent"]),
         "causes": [{**c, "shown": _pct(c["percent"])} for c in figures["causes"]],
         "open": selectors.open_cases(unit, as_of),
+        "lead_median": _days(figures["lead_time_days"]["median"]),
     }
     return render(request, "incidents/summary.html", context)
 

@@ -37,6 +37,7 @@ def test_the_figures_of_a_year_with_links_to_their_cases(client, incidents):
     assert "200,00\u00a0%" in page  # 3 against 1
     assert "Vårdprocess" in page and "Läkemedel" in page and "Ej angiven" in page
     assert "?ar=2025&amp;typ=V%C3%A5rdprocess" in page
+    assert "33,5 dagar" in page  # the median of 8 and 59 days
     assert SECRET not in page  # free text only in the case list
     assert client.get("/avvikelser/").url == "/avvikelser/08/"
 
