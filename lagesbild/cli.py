@@ -77,14 +77,20 @@ def _print_table(result) -> None:
     Console().print(table)
 
 
+def _write_json(target: str, document) -> None:
+    """The document as indented UTF-8 JSON to ``target``, or to standard output for "-" (a file is
+    written whole or not at all)."""
+    payload = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    if target == "-":
+        sys.stdout.write(payload.decode("utf-8"))
+    else:
+        _atomic_write(target, lambda fh: fh.write(payload))
+
+
 def survey_compute(args) -> int:
     result = _load(args.spec, args.responses, progress=sys.stderr.isatty())
     if args.json:
-        payload = json.dumps(result.as_json(), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-        if args.json == "-":
-            sys.stdout.write(payload.decode("utf-8"))
-        else:
-            _atomic_write(args.json, lambda fh: fh.write(payload))
+        _write_json(args.json, result.as_json())
     else:
         _print_table(result)
     return 0
@@ -113,11 +119,7 @@ def patients_compute(args) -> int:
     from lagesbild.patients.compute import compute_files
 
     result = compute_files(args.episodes, args.assessments, args.actions, args.as_of, args.measures)
-    payload = json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-    if args.json == "-":
-        sys.stdout.write(payload.decode("utf-8"))
-    else:
-        _atomic_write(args.json, lambda fh: fh.write(payload))
+    _write_json(args.json, result)
     return 0
 
 
@@ -142,11 +144,7 @@ def incidents_summary(args) -> int:
         problems.append(Problem(args.mapping, f"filen kan inte läsas: {exc.strerror}"))
     if problems:
         raise InputError(problems)
-    payload = json.dumps(summary(incidents, args.year, as_of), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-    if args.json == "-":
-        sys.stdout.write(payload.decode("utf-8"))
-    else:
-        _atomic_write(args.json, lambda fh: fh.write(payload))
+    _write_json(args.json, summary(incidents, args.year, as_of))
     return 0
 
 
@@ -182,11 +180,7 @@ def spc_compute(args) -> int:
 
     result = compute(args.series, direction=args.direction, target=args.target, fix_after=args.fix_after,
                      screen_outliers=not args.no_screen_outliers, run=args.run_length)
-    payload = json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-    if args.json == "-":
-        sys.stdout.write(payload.decode("utf-8"))
-    else:
-        _atomic_write(args.json, lambda fh: fh.write(payload))
+    _write_json(args.json, result)
     return 0
 
 
