@@ -40,7 +40,7 @@ from typing import Callable, Iterable, Mapping, Optional
 import yaml
 
 from lagesbild.calc import units
-from lagesbild.ingest import readers, tabular
+from lagesbild.ingest import readers, tabular, yamltext
 from lagesbild.ingest.errors import InputError, ProblemList
 from lagesbild.ingest.numbers import parse_int
 
@@ -391,16 +391,7 @@ def parse_yaml(text: str, file_name: str = "matt.yaml") -> list[MeasureSpec]:
     """Parse a catalogue in YAML (``measures: [...]`` or a bare list); raise InputError."""
     if not text.strip():
         raise InputError.one(file_name, "filen är tom")
-    try:
-        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError.one(
-            file_name,
-            f"YAML går inte att läsa: {problem}" + (f" (tecken {mark.column + 1})" if mark else ""),
-            row=mark.line + 1 if mark else None,
-        ) from None
+    doc = yamltext.load(text, file_name, loader=_Loader)
     problems = ProblemList()
     items = doc
     if isinstance(doc, dict):

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from lagesbild.calc.incident_stats import Incident
+from lagesbild.ingest import yamltext
 from lagesbild.ingest.errors import InputError, ProblemList
 from lagesbild.ingest.readers import read_bytes, read_table
 
@@ -35,12 +34,7 @@ class Mapping:
 
 def parse_mapping(text: str, file: str) -> Mapping:
     problems = ProblemList()
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError.one(file, f"ogiltig YAML: {getattr(exc, 'problem', exc)}",
-                             row=mark.line + 1 if mark else None) from None
+    doc = yamltext.load(text, file)
     if not isinstance(doc, dict):
         raise InputError.one(file, "mappningen ska ha nycklarna source och columns")
     source = doc.get("source")

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from lagesbild.calc import patient_measures as pm
+from lagesbild.ingest import yamltext
 from lagesbild.ingest.errors import InputError, ProblemList
 
 STANDARD_FILE = Path(__file__).with_name("measures.yaml")
@@ -83,12 +82,7 @@ def _measure(item, i: int, problems: ProblemList, file: str) -> pm.Measure | Non
 
 def parse(text: str, file: str) -> tuple[pm.Measure, ...]:
     problems = ProblemList()
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError.one(file, f"ogiltig YAML: {getattr(exc, 'problem', exc)}",
-                             row=mark.line + 1 if mark else None) from None
+    doc = yamltext.load(text, file)
     items = doc.get("measures") if isinstance(doc, dict) else None
     if not isinstance(items, list) or not items:
         raise InputError.one(file, "filen ska ha en lista measures med minst ett mått", path="measures")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-import yaml
-
 from lagesbild.calc import rules
+from lagesbild.ingest import yamltext
 from lagesbild.ingest.errors import InputError, ProblemList
 
 COMBINATORS = ("all", "any", "not")
@@ -148,16 +147,7 @@ class _Parser:
 
 def parse_spec(text: str, file: str = "spec.yaml") -> SurveySpec:
     """Parse YAML text into a SurveySpec; raise InputError with every located problem."""
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError.one(
-            file,
-            f"YAML går inte att läsa: {problem}" + (f" (kolumn {mark.column + 1})" if mark else ""),
-            row=mark.line + 1 if mark else None,
-        ) from None
+    doc = yamltext.load(text, file)
     if not isinstance(doc, dict):
         raise InputError.one(file, "specifikationen ska vara en YAML-mappning med survey och indicators")
     p = _Parser(file)
