@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -24,12 +23,7 @@ CASES_VIEW = "incidents.cases.view"
 
 
 def _unit(request, code: str) -> OrgUnit:
-    unit = OrgUnit.objects.filter(code=code).first()
-    if unit is None:
-        raise Http404("Okänd enhet.")
-    if not scope.can_see(request.user, unit):
-        raise PermissionDenied("Enheten ligger utanför din del av organisationen.")
-    return unit
+    return scope.visible_unit(request.user, code)
 
 
 def _year(request, unit: OrgUnit) -> tuple[int, list[int]]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers as drf_serializers, status as http, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from lagesbild.core.actor import Actor
@@ -22,10 +21,7 @@ from .serializers import (BulkResultSerializer, ObservationSerializer, Observati
 
 
 def _scoped_unit(request, code: str) -> OrgUnit:
-    unit = get_object_or_404(OrgUnit, code=code)
-    if not scope.can_see(request.user, unit):
-        raise PermissionDenied("Enheten ligger utanför din behörighet.")
-    return unit
+    return scope.visible_unit(request.user, code)
 
 
 def _code(help_text: str, required: bool = False) -> drf_serializers.CharField:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -28,10 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _unit(request, code: str) -> OrgUnit:
-    unit = get_object_or_404(OrgUnit, code=code)
-    if not scope.can_see(request.user, unit):
-        raise PermissionDenied("Enheten ligger utanför din behörighet.")
-    return unit
+    return scope.visible_unit(request.user, code)
 
 
 class _BadPeriod(Exception):

@@ -9,7 +9,9 @@ from __future__ import annotations
 from functools import reduce
 from operator import or_
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 
 from .models import Membership, OrgUnit
 
@@ -68,3 +70,14 @@ def has_role(user, roles: set[str], unit: OrgUnit | None = None) -> bool:
 def is_national(user) -> bool:
     """Sees the whole nation (national analyst, national administrator)."""
     return any(r.parent_id is None and r.kind == OrgUnit.Kind.NATION for r in roots(user))
+
+
+def visible_unit(user, code: str) -> OrgUnit:
+    """The unit with ``code`` for a page or an API call: Http404 when there is none, PermissionDenied
+    when it lies outside the user's part of the organisation."""
+    unit = OrgUnit.objects.select_related("parent").filter(code=code).first()
+    if unit is None:
+        raise Http404("Enheten finns inte.")
+    if not can_see(user, unit):
+        raise PermissionDenied("Enheten ligger utanför din behörighet.")
+    return unit

@@ -11,7 +11,7 @@ from typing import Optional
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -50,12 +50,7 @@ def _as_of(request) -> Optional[date]:
 
 
 def _visible_unit(request, code: str) -> OrgUnit:
-    unit = selectors.by_code(code)
-    if unit is None:
-        raise Http404("Enheten finns inte.")
-    if not scope.can_see(request.user, unit):
-        raise PermissionDenied("Enheten ligger utanför din behörighet.")
-    return unit
+    return scope.visible_unit(request.user, code)
 
 
 def _tree_context(request, **extra) -> dict:
