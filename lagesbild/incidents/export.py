@@ -18,6 +18,7 @@ from lagesbild.calc.incident_stats import Incident
 from lagesbild.ingest import yamltext
 from lagesbild.ingest.errors import InputError, ProblemList
 from lagesbild.ingest.readers import read_bytes, read_table
+from lagesbild.ingest.tabular import folded
 
 REQUIRED = ("case", "reported", "unit", "type")
 OPTIONAL = ("occurred", "closed", "cause", "severity", "lex_maria", "description")
@@ -60,10 +61,6 @@ def load_mapping(path) -> Mapping:
     return parse_mapping(Path(path).read_text(encoding="utf-8"), Path(path).name)
 
 
-def _key(header: str) -> str:
-    return " ".join(str(header).casefold().split())
-
-
 def _date(text: str) -> date:
     m = _DATE.fullmatch(text)
     if m is None:
@@ -79,15 +76,15 @@ def read(data: bytes, file: str, mapping: Mapping) -> list[Incident]:
 def read_rows(data: bytes, file: str, mapping: Mapping) -> list[tuple[int, Incident]]:
     """The export's incidents with the row each stands on."""
     table = read_table(data, file, keep_lines=True)  # a description keeps its paragraphs
-    at = {_key(h): i for i, h in reversed(list(enumerate(table.header)))}
+    at = {folded(h): i for i, h in reversed(list(enumerate(table.header)))}
     problems = ProblemList()
     columns = {}
     for field, header in mapping.columns.items():
-        if _key(header) not in at:
+        if folded(header) not in at:
             problems.add(file, f"kolumnen {header!r} (fältet {field}) saknas i exporten; har exportens format ändrats?",
                          row=table.header_row, column=header)
         else:
-            columns[field] = at[_key(header)]
+            columns[field] = at[folded(header)]
     problems.raise_if_any()
     incidents, seen = [], {}
 

@@ -88,6 +88,11 @@ def clean(value: object, keep_lines: bool = False) -> str:
     return " ".join(text.split())
 
 
+def folded(text: object) -> str:
+    """A header or a label as people mean it: trimmed, inner white space folded, case folded."""
+    return " ".join(str(text).split()).casefold()
+
+
 def read_csv(data: bytes, file: str, keep_lines: bool = False) -> Table:
     """A CSV file in any encoding and delimiter Swedish Excel writes."""
     text, encoding = decode(data, file)

@@ -10,15 +10,12 @@ from lagesbild.calc import spc
 from lagesbild.ingest.errors import InputError, ProblemList
 from lagesbild.ingest.numbers import parse_decimal
 from lagesbild.ingest.readers import read_bytes, read_table
+from lagesbild.ingest.tabular import folded
 
 COLUMNS = {"period": ("period", "period", "månad", "manad", "datum"), "value": ("value", "värde", "varde"),
            "rebase": ("rebase", "ny baslinje", "omstart")}
 _ISO = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 _REBASE = {"1": True, "ja": True, "0": False, "nej": False, "": False}
-
-
-def _key(header: str) -> str:
-    return " ".join(header.casefold().split())
 
 
 def read(path: str | Path) -> tuple[list[str], list[float], list[bool]]:
@@ -29,7 +26,7 @@ def read(path: str | Path) -> tuple[list[str], list[float], list[bool]]:
     wanted = {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
     columns: dict[str, int] = {}
     for i, header in enumerate(table.header):
-        field = wanted.get(_key(header))
+        field = wanted.get(folded(header))
         if field is not None:
             columns.setdefault(field, i)
     problems = ProblemList()

@@ -8,13 +8,13 @@ from typing import Optional
 from lagesbild.calc import rules
 from lagesbild.ingest import yamltext
 from lagesbild.ingest.errors import InputError, ProblemList
+from lagesbild.ingest.tabular import folded
 
 COMBINATORS = ("all", "any", "not")
 
 
-def norm(label: str) -> str:
-    """Labels are compared after trimming, folding inner white space and case-folding."""
-    return " ".join(label.split()).casefold()
+# Labels are compared after trimming, folding inner white space and case-folding.
+norm = folded
 
 
 @dataclass(frozen=True)
