@@ -47,13 +47,16 @@ def kind_code(text: str) -> str | None:
     return _KIND_NAMES.get(fold(text))
 
 
+RISK_ANSWERS = {"ja": True, "nej": False}  # a risk found, as a record writes it (folded)
+
+
 def _risk(value: bool | str) -> bool:
     if value is True or value is False:
         return value
     answer = fold(value)
-    if answer not in ("ja", "nej"):
+    if answer not in RISK_ANSWERS:
         raise ValueError("risk must be Ja or Nej")
-    return answer == "ja"
+    return RISK_ANSWERS[answer]
 
 
 def _set(obj, name: str, value) -> None:

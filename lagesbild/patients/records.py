@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from lagesbild.calc import identity, localtime
-from lagesbild.calc.patient_measures import KIND_LABELS, Action, Assessment, Episode, fold, kind_code
+from lagesbild.calc.patient_measures import KIND_LABELS, RISK_ANSWERS, Action, Assessment, Episode, fold, kind_code
 from lagesbild.ingest.errors import InputError, ProblemList
 from lagesbild.ingest.readers import read_bytes, read_table
 from lagesbild.ingest.tabular import Table
@@ -243,16 +243,13 @@ def _discharge(sheet: _Sheet, row: int, values: list[str], admitted: datetime | 
     return discharged, True
 
 
-_RISK = {"ja": True, "nej": False}
-
-
 def _assessments(sheet: _Sheet, known: set[str] | None) -> list[Assessment]:
     found: list[Assessment] = []
     at = sheet.columns
     c_ep, c_kind, c_time, c_risk = at["episode"], at["kind"], at["performed_at"], at["risk"]
     for row, values in sheet.table.rows:
         # The common case in one go; a row with anything wrong goes through the checks below.
-        eid, kind, risk = values[c_ep], kind_code(values[c_kind]), _RISK.get(fold(values[c_risk]))
+        eid, kind, risk = values[c_ep], kind_code(values[c_kind]), RISK_ANSWERS.get(fold(values[c_risk]))
         performed = sheet.quick_moment(values[c_time])
         if eid and (known is None or eid in known) and kind and performed and risk is not None:
             found.append(Assessment(eid, kind, performed, risk))
@@ -260,7 +257,7 @@ def _assessments(sheet: _Sheet, known: set[str] | None) -> list[Assessment]:
         eid, kind = sheet.episode(row, values, known), sheet.kind(row, values)
         performed = sheet.moment(row, values, "performed_at")
         risk = sheet.required(row, values, "risk", "risk")
-        if risk is not None and fold(risk) not in _RISK:
+        if risk is not None and fold(risk) not in RISK_ANSWERS:
             sheet.problem(row, "risk", "risk ska vara Ja eller Nej", risk)
             risk = None
         if None not in (eid, kind, performed, risk):
