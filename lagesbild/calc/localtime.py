@@ -134,6 +134,13 @@ def _midnight(day: date, allowed: bool) -> datetime:
     return from_local(datetime.combine(day, time.min))
 
 
+def local_months(first: date, last: date) -> tuple[datetime, datetime]:
+    """The UTC moments where the local month of ``first`` begins and where the month after the
+    month of ``last`` begins: the bounds [start, end) of a run of whole local months."""
+    following = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    return from_local(datetime(first.year, first.month, 1)), from_local(datetime(following.year, following.month, 1))
+
+
 def local(moment: datetime) -> datetime:
     """The Stockholm wall-clock time of an aware moment."""
     return to_utc(moment).astimezone(STOCKHOLM)

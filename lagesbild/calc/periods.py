@@ -18,7 +18,8 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 MONTH_NAMES = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 
-def _add_months(d: date, months: int) -> date:
+def add_months(d: date, months: int) -> date:
+    """The first day of the month ``months`` after (or, negative, before) the month of ``d``."""
     index = d.year * 12 + (d.month - 1) + months
     return date(index // 12, index % 12 + 1, 1)
 
@@ -45,10 +46,10 @@ class Period:
     @property
     def end(self) -> date:
         """The first day after the period."""
-        return _add_months(self.start, self.months)
+        return add_months(self.start, self.months)
 
     def shift(self, n: int) -> "Period":
-        return Period(_add_months(self.start, n * self.months), self.granularity)
+        return Period(add_months(self.start, n * self.months), self.granularity)
 
     @property
     def previous(self) -> "Period":
@@ -56,13 +57,13 @@ class Period:
 
     @property
     def same_last_year(self) -> "Period":
-        return Period(_add_months(self.start, -12), self.granularity)
+        return Period(add_months(self.start, -12), self.granularity)
 
     def contains(self, d: date) -> bool:
         return self.start <= d < self.end
 
     def month_starts(self) -> list[date]:
-        return [_add_months(self.start, i) for i in range(self.months)]
+        return [add_months(self.start, i) for i in range(self.months)]
 
     @property
     def label(self) -> str:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lagesbild.calc import incident_stats as stats
+from lagesbild.calc import periods
 from lagesbild.catalogue.selectors import versions_by_code
 from lagesbild.core.actor import Actor
 from lagesbild.ingest import pipeline
@@ -98,7 +99,7 @@ def write_handling(record, cells: set[tuple[int, date]], as_of: date) -> dict[st
     months = {m for _, m in cells}
     first, last = min(months), max(months)
     stored = Incident.objects.filter(unit_id__in={u for u, _ in cells}, reported__gte=first,
-                                     reported__lt=date(last.year + last.month // 12, last.month % 12 + 1, 1))
+                                     reported__lt=periods.add_months(last, 1))
     counted = stats.handled_by_month((i.as_record() for i in stored.only(*Incident.RECORD_FIELDS)), as_of)
     figures = [measurements.DerivedFigure(HANDLING_MEASURE, int(unit), month, "", num, den)
                for (unit, month), (num, den) in counted.items() if (int(unit), month) in cells]
@@ -141,8 +142,7 @@ def purge_descriptions(older_than_months: int, *, actor: Actor, today: date | No
         raise InputError.one("--older-than-months", "ange minst 1 månad")
     permissions.require(actor, {Membership.Role.ADMIN})
     today = today or timezone.localdate()
-    months = today.year * 12 + today.month - 1 - older_than_months
-    cutoff = date(months // 12, months % 12 + 1, 1)
+    cutoff = periods.add_months(today, -older_than_months)
     with transaction.atomic():
         count = Incident.objects.filter(reported__lt=cutoff).exclude(description="").update(description="")
         audit.record(actor, "incidents.purge", None, incidents=count, older_than_months=older_than_months)

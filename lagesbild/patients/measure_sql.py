@@ -142,12 +142,10 @@ def in_cells(measures: Sequence[pm.Measure], cells: Iterable[tuple[int, date]], 
     cells = set(cells)
     if not cells or not measures:
         return []
-    first, last = min(m for _, m in cells), max(m for _, m in cells)
-    following = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    start, end = localtime.local_months(min(m for _, m in cells), max(m for _, m in cells))
     sql, params = statement(measures)
     params.update(zone=localtime.STOCKHOLM.key, units=sorted({u for u, _ in cells}), as_of=localtime.to_utc(as_of),
-                  start=localtime.from_local(datetime(first.year, first.month, 1)),
-                  end=localtime.from_local(datetime(following.year, following.month, 1)))
+                  start=start, end=end)
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")  # the joins' hash tables, not sorts on disk
         cur.execute(sql, params)

@@ -169,10 +169,8 @@ REASONS = {pm.MISSING: "saknas", pm.LATE: "efter tidsgränsen"}
 def month_failures(unit: OrgUnit, month_start, now: datetime) -> list[MonthFailures]:
     """Per measure an import writes, the ward-month's figure and the episodes outside its numerator
     with what they missed: the drill-down behind a monthly value."""
-    start = localtime.from_local(datetime(month_start.year, month_start.month, 1))
-    following = datetime(month_start.year + month_start.month // 12, month_start.month % 12 + 1, 1)
-    episodes = list(Episode.objects.filter(unit=unit, admitted_at__gte=start,
-                                           admitted_at__lt=localtime.from_local(following)))
+    start, end = localtime.local_months(month_start, month_start)
+    episodes = list(Episode.objects.filter(unit=unit, admitted_at__gte=start, admitted_at__lt=end))
     records, assessments, actions = calc_records(episodes)
     measures = measure_spec.configured()
     rows = {r.measure: r for r in pm.evaluate(records, assessments, actions, now, measures)}

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from lagesbild.calc import localtime
+from lagesbild.calc import localtime, periods
 from lagesbild.calc import patient_measures as pm
 from lagesbild.catalogue.selectors import versions_by_code
 from lagesbild.core.actor import Actor
@@ -303,11 +303,9 @@ def _evaluated(measures, cells: set[tuple[int, date]], as_of: datetime) -> list[
     first cell's month to the last's."""
     if not cells:
         return []
-    first, last = min(m for _, m in cells), max(m for _, m in cells)
-    following = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    start, end = localtime.local_months(min(m for _, m in cells), max(m for _, m in cells))
     episodes = Episode.objects.filter(
-        unit_id__in={u for u, _ in cells}, admitted_at__gte=localtime.from_local(datetime(first.year, first.month, 1)),
-        admitted_at__lt=localtime.from_local(datetime(following.year, following.month, 1)),
+        unit_id__in={u for u, _ in cells}, admitted_at__gte=start, admitted_at__lt=end,
     ).only("episode", "unit_id", "admitted_at", "discharged_at", "age", "sex")
     out = []
     for row in pm.evaluate(*calc_records(list(episodes)), as_of, measures):
@@ -344,8 +342,8 @@ def purge(older_than_months: int, *, actor: Actor, today: date | None = None) ->
         raise InputError.one("--older-than-months", "ange minst 1 månad")
     permissions.require(actor, {Membership.Role.ADMIN})
     today = today or timezone.localdate()
-    months = today.year * 12 + today.month - 1 - older_than_months
-    cutoff = localtime.from_local(datetime(months // 12, months % 12 + 1, 1))
+    first_kept = periods.add_months(today, -older_than_months)
+    cutoff = localtime.from_local(datetime(first_kept.year, first_kept.month, 1))
     with transaction.atomic():
         doomed = Episode.objects.filter(discharged_at__lt=cutoff)
         count = doomed.count()
