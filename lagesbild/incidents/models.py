@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from lagesbild.calc import complaint_stats
 from lagesbild.calc import incident_stats as stats
 from lagesbild.ingest.models import Import
 from lagesbild.org.models import OrgUnit
@@ -16,7 +17,12 @@ from lagesbild.org.models import OrgUnit
 class Source(models.Model):
     """An export layout: the mapping (YAML, the contract's form) the next export is read with."""
 
+    class Kind(models.TextChoices):
+        INCIDENTS = "incidents", "Avvikelser"
+        COMPLAINTS = "complaints", "Klagomål och skadeanmälningar"
+
     name = models.CharField("källa", max_length=120, unique=True)
+    kind = models.CharField("slag", max_length=20, choices=Kind.choices, default=Kind.INCIDENTS)
     mapping = models.TextField("mappning (YAML)")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -58,3 +64,37 @@ class Incident(models.Model):
     def as_record(self) -> stats.Incident:
         return stats.Incident(self.case, self.reported, str(self.unit_id), self.type, self.closed, self.cause,
                               self.lex_maria)
+
+
+class Complaint(models.Model):
+    """A complaint or claim as one channel's export gives it (calc.complaint_stats.Complaint)."""
+
+    Channel = models.TextChoices("Channel", {k.upper(): (k, label) for k, label in complaint_stats.CHANNELS.items()})
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="complaints")
+    case = models.CharField("ärendenummer", max_length=64)
+    channel = models.CharField("kanal", max_length=20, choices=Channel.choices)
+    received = models.DateField("inkom")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name="enhet")
+    category = models.CharField("kategori", max_length=200, blank=True)
+    sex = models.CharField("kön", max_length=1, blank=True)  # "K", "M" or "" (not given)
+    forwarded = models.BooleanField("skickat till vårdgivaren", null=True)
+    action_taken = models.BooleanField("åtgärd vidtagen", null=True)
+    description = models.TextField("beskrivning", blank=True)  # personal data
+    source_import = models.ForeignKey(Import, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "klagomål"
+        verbose_name_plural = "klagomål"
+        constraints = [models.UniqueConstraint(fields=["source", "case"], name="incidents_complaint_case")]
+        indexes = [models.Index(fields=["unit", "received"], name="incidents_complaint_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.case}"
+
+    RECORD_FIELDS = ("case", "received", "unit_id", "channel", "category", "sex", "forwarded", "action_taken")
+
+    def as_record(self) -> complaint_stats.Complaint:
+        return complaint_stats.Complaint(self.case, self.received, str(self.unit_id), self.channel, self.category,
+                                         self.sex, self.forwarded, self.action_taken)
