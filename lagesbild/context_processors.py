@@ -45,6 +45,7 @@ MENU = [
     ("measurements:home", "Uppföljning", lambda app, name: app == "measurements" and name != "import"),
     ("catalogue:list", "Mått", lambda app, name: app == "catalogue"),
     ("improvement:index", "Förbättringsarbete", lambda app, name: app == "improvement"),
+    ("incidents:start", "Avvikelser", lambda app, name: app == "incidents"),
     ("org:tree", "Organisation", lambda app, name: app == "org"),
     ("surveys:list", "Utvecklingsindikatorer", lambda app, name: app == "surveys"),
     ("glossary", "Ordlista", lambda app, name: name == "glossary"),

@@ -28,10 +28,12 @@ from lagesbild.measurements import services as measurements
 from lagesbild.org import audit, permissions
 from lagesbild.org.models import Membership, OrgUnit
 
-from . import export
-from .models import Incident, Source
+from . import complaint_export, export
+from .models import Complaint, Incident, Source
 
 KIND = "incidents"
+COMPLAINTS_KIND = "complaints"
+COMPLAINT_FIELDS = ("channel", "received", "unit_id", "category", "sex", "forwarded", "action_taken", "description")
 HANDLING_MEASURE = "avvikelser-28-dagar"  # the starter catalogue's "handled within 28 days"
 FIELDS = ("unit_id", "reported", "occurred", "closed", "type", "cause", "severity", "lex_maria", "description")
 
@@ -49,20 +51,32 @@ class IncidentImportResult:
 def save_source(name: str, mapping_text: str, *, actor: Actor) -> Source:
     """Create or replace a source's mapping (validated first; an administrator's or a strategist's task)."""
     permissions.require(actor, {Membership.Role.ADMIN, Membership.Role.STRATEGIST})
-    mapping = export.parse_mapping(mapping_text, f"{name}.yaml")
+    file = f"{name}.yaml"
+    if complaint_export.is_complaints(mapping_text, file):
+        mapping, kind = complaint_export.parse_mapping(mapping_text, file), Source.Kind.COMPLAINTS
+    else:
+        mapping, kind = export.parse_mapping(mapping_text, file), Source.Kind.INCIDENTS
     with transaction.atomic():
-        source, _ = Source.objects.update_or_create(name=mapping.source or name, defaults={"mapping": mapping_text})
-        audit.record(actor, "incidents.source", source, name=source.name)
+        source = Source.objects.filter(name=mapping.source or name).first()
+        if source is not None and source.kind != kind and (source.incidents.exists() or source.complaints.exists()):
+            raise InputError.one(file, "källan har redan ärenden av det andra slaget; ge mappningen ett nytt namn",
+                                 path="source", value=source.name)
+        source, _ = Source.objects.update_or_create(name=mapping.source or name,
+                                                    defaults={"mapping": mapping_text, "kind": kind})
+        audit.record(actor, "incidents.source", source, name=source.name, kind=kind)
     return source
 
 
 def import_export(data: bytes, file: str, *, source: Source, actor: Actor,
                   as_of: date | None = None) -> IncidentImportResult:
+    """An export of the source's kind: incidents, or complaints (then ``import_complaints``)."""
+    if source.kind == Source.Kind.COMPLAINTS:
+        return import_complaints(data, file, source=source, actor=actor)
     mapping = export.parse_mapping(source.mapping, f"{source.name}.yaml")
     with pipeline.run(KIND, file, data, actor, audit=audit.import_hook(actor, "incidents.import"),
                       target=source.name) as imp:
         rows = export.read_rows(data, file, mapping)
-        units = _units(rows, file, mapping, actor)
+        units = _units([(row, found.unit) for row, found in rows], file, mapping.columns["unit"], actor, "händelser")
         record = imp.start(rows=len(rows))
         stored = {i.case: i for i in Incident.objects.filter(source=source)}
         new, changed, same, earlier = [], [], 0, set()
@@ -106,20 +120,50 @@ def write_handling(record, cells: set[tuple[int, date]], as_of: date) -> dict[st
     return measurements.write_derived(record, [HANDLING_MEASURE], cells, figures)
 
 
-def _units(rows, file: str, mapping: export.Mapping, actor: Actor) -> dict[str, OrgUnit]:
-    """The units by code (case-insensitive); unknown codes listed with their counts, and every
-    unit within the actor's data scope."""
-    wanted = Counter(found.unit.casefold() for _, found in rows)
+def import_complaints(data: bytes, file: str, *, source: Source, actor: Actor) -> IncidentImportResult:
+    """A complaints export through its source's mapping: all or nothing, idempotent on the case
+    number, a changed case updated in place, cases the export does not hold left as they are."""
+    mapping = complaint_export.parse_mapping(source.mapping, f"{source.name}.yaml")
+    with pipeline.run(COMPLAINTS_KIND, file, data, actor, audit=audit.import_hook(actor, "complaints.import"),
+                      target=source.name) as imp:
+        rows = complaint_export.read_rows(data, file, mapping)
+        units = _units([(row, found.unit) for row, found, _ in rows], file, mapping.columns["unit"], actor, "ärenden")
+        record = imp.start(rows=len(rows))
+        stored = {c.case: c for c in Complaint.objects.filter(source=source)}
+        new, changed, same = [], [], 0
+        for _, found, description in rows:
+            values = {"channel": found.channel, "received": found.received, "unit_id": units[found.unit.casefold()].pk,
+                      "category": found.category, "sex": found.sex, "forwarded": found.forwarded,
+                      "action_taken": found.action_taken, "description": description}
+            old = stored.get(found.case)
+            if old is None:
+                new.append(Complaint(source=source, case=found.case, source_import=record, **values))
+            elif all(getattr(old, f) == v for f, v in values.items()):
+                same += 1
+            else:
+                for f, v in values.items():
+                    setattr(old, f, v)
+                old.source_import = record
+                changed.append(old)
+        Complaint.objects.bulk_create(new, batch_size=2000)
+        Complaint.objects.bulk_update(changed, [*COMPLAINT_FIELDS, "source_import", "updated_at"], batch_size=2000)
+        imp.finish(created=len(new), updated=len(changed), unchanged=same)
+    return IncidentImportResult(imp.record.outcome, len(new), len(changed), same, None, imp.record)
+
+
+def _units(rows: list[tuple[int, str]], file: str, column: str, actor: Actor, what: str) -> dict[str, OrgUnit]:
+    """The units by code (case-insensitive) of the (row, code) pairs; unknown codes listed with
+    how many ``what`` carry them, and every unit within the actor's data scope."""
+    wanted = Counter(code.casefold() for _, code in rows)
     units = {u.code.casefold(): u for u in OrgUnit.objects.all() if u.code.casefold() in wanted}
     problems = ProblemList()
-    column = mapping.columns["unit"]
     first_row = {}
-    for row, found in rows:
-        first_row.setdefault(found.unit.casefold(), (row, found.unit))
+    for row, code in rows:
+        first_row.setdefault(code.casefold(), (row, code))
     for code, count in sorted(wanted.items(), key=lambda kv: (-kv[1], kv[0])):
         if code not in units:
             row, written = first_row[code]
-            problems.add(file, f"okänd enhet: {count} händelser har koden (första på rad {row}); lägg in enheten "
+            problems.add(file, f"okänd enhet: {count} {what} har koden (första på rad {row}); lägg in enheten "
                          "eller rätta koden i exporten", row=row, column=column, value=written)
     problems.raise_if_any()
     allowed = tuple(measurements.writable_paths(actor))
@@ -136,8 +180,8 @@ def import_path(path, *, source: Source, actor: Actor) -> IncidentImportResult:
 
 
 def purge_descriptions(older_than_months: int, *, actor: Actor, today: date | None = None) -> int:
-    """Blank the descriptions of incidents registered more than ``older_than_months`` months ago;
-    the incidents and every figure from them stay."""
+    """Blank the descriptions of incidents registered, and complaints received, more than
+    ``older_than_months`` months ago; the cases and every figure from them stay. The number blanked."""
     if older_than_months < 1:
         raise InputError.one("--older-than-months", "ange minst 1 månad")
     permissions.require(actor, {Membership.Role.ADMIN})
@@ -145,5 +189,7 @@ def purge_descriptions(older_than_months: int, *, actor: Actor, today: date | No
     cutoff = periods.add_months(today, -older_than_months)
     with transaction.atomic():
         count = Incident.objects.filter(reported__lt=cutoff).exclude(description="").update(description="")
-        audit.record(actor, "incidents.purge", None, incidents=count, older_than_months=older_than_months)
-    return count
+        complaints = Complaint.objects.filter(received__lt=cutoff).exclude(description="").update(description="")
+        audit.record(actor, "incidents.purge", None, incidents=count, complaints=complaints,
+                     older_than_months=older_than_months)
+    return count + complaints

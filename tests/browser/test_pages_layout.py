@@ -132,7 +132,7 @@ def test_escape_closes_the_menu_and_the_desktop_menu_is_always_shown(open_page):
     assert not laptop.get_by_role("button", name="Meny").is_visible()
     nav = laptop.get_by_role("navigation", name="Huvudmeny")
     assert nav.get_by_role("link").all_inner_texts() == [
-        "Start", "Uppföljning", "Mått", "Förbättringsarbete", "Organisation", "Utvecklingsindikatorer",
+        "Start", "Uppföljning", "Mått", "Förbättringsarbete", "Avvikelser", "Organisation", "Utvecklingsindikatorer",
         "Ordlista", "API", "Importera"]
 
 

@@ -20,7 +20,7 @@ def menu(response) -> list[str]:
 
 def test_the_menu_offers_import_only_to_those_allowed_to_import(client, kalmar_user, national_reader):
     client.force_login(kalmar_user)
-    assert menu(client.get("/enkater/")) == ["Start", "Uppföljning", "Mått", "Förbättringsarbete", "Organisation",
+    assert menu(client.get("/enkater/")) == ["Start", "Uppföljning", "Mått", "Förbättringsarbete", "Avvikelser", "Organisation",
                                              "Utvecklingsindikatorer", "Ordlista", "API", "Importera"]
     client.force_login(national_reader)
     assert "Importera" not in menu(client.get("/enkater/"))
