@@ -42,10 +42,11 @@ def _users(users=USERS) -> list[str]:
     return lines
 
 
-def load_demo(today=None, patient_records: bool = True) -> list[str]:
+def load_demo(today=None, patient_records: bool = True, incidents: bool = True) -> list[str]:
     """Load the demo; idempotent, so `make demo` can run again and again. The actions' dates
     follow ``today`` (default: the local date; see lagesbild.demo_region.load); without
-    ``patient_records`` the records' measures are loaded as plain observations (faster, for tests)."""
+    ``patient_records`` the records' measures are loaded as plain observations (faster, for tests);
+    without ``incidents`` the incident and complaint exports are left out (faster, for tests)."""
     with transaction.atomic():
         users = _users()
         out = []
@@ -56,6 +57,6 @@ def load_demo(today=None, patient_records: bool = True) -> list[str]:
         from lagesbild.demo_region.load import load as load_region
 
         out += load_region(get_user_model().objects.get(username="regionadmin"), today=today,
-                           patient_records=patient_records)
+                           patient_records=patient_records, incidents=incidents)
         users += _users(LATE_USERS)
     return ["Demodata laddad:", *out, "Logga in på http://127.0.0.1:8000/ som:", *users]

@@ -27,6 +27,7 @@ from lagesbild.catalogue.models import FocusArea, Measure
 from lagesbild.core.actor import Actor
 from lagesbild.improvement import services as improvement
 from lagesbild.improvement.models import ActionPlan, Analysis
+from lagesbild.incidents import services as incident_services
 from lagesbild.measurements import services as measurements
 from lagesbild.org import services as org
 from lagesbild.org.models import OrgUnit
@@ -34,6 +35,7 @@ from lagesbild.patients import keys
 from lagesbild.patients import services as patient_services
 
 from . import DATA_DIR, patients, series
+from . import incidents as demo_incidents
 from .core import organisation
 
 STATUS = {"planned": "planerad", "in_progress": "pagar", "done": "klar", "cancelled": "avbruten"}
@@ -65,13 +67,15 @@ PLAN_ACTIVITIES = [
 STORY_DAY = date(2026, 6, 15)
 
 
-def load(admin, data_dir=DATA_DIR, today: date | None = None, patient_records: bool = True) -> list[str]:
+def load(admin, data_dir=DATA_DIR, today: date | None = None, patient_records: bool = True,
+         incidents: bool = True) -> list[str]:
     """Load the demo region; ``today`` (default: the local date) places the actions' dates.
 
     The four patient-record measures of 2024–2025 are computed from the demo's patient records
     (about 40 000 episodes through the patient import). ``patient_records=False`` loads the same
     figures as plain observations instead (journalmatt.csv), which takes a second instead of half a
-    minute: for tests about other things than the records."""
+    minute: for tests about other things than the records. ``incidents=False`` leaves out the
+    incident and complaint exports (the 28-day measure then stays as observationer.csv has it)."""
     lines = []
     shift = months_since_story(today or timezone.localdate())
 
@@ -83,17 +87,38 @@ def load(admin, data_dir=DATA_DIR, today: date | None = None, patient_records: b
     system = Actor.system()
     r = measurements.import_targets(read("mal.csv"), "mal.csv", actor=system)
     lines.append(f"  Mål: {r.outcome}, {r.created} nya")
-    r = measurements.import_observations(read("observationer.csv"), "observationer.csv", actor=system)
+    observations = read("observationer.csv")
+    if incidents:  # the incidents' import derives these from the cases
+        observations = demo_incidents.without_handling_cells(observations)
+    r = measurements.import_observations(observations, "observationer.csv", actor=system)
     lines.append(f"  Observationer: {r.outcome}, {r.created} nya, {r.unchanged} oförändrade")
     if patient_records:
         lines.append(_patient_records(system))
     else:
         r = measurements.import_observations(read("journalmatt.csv"), "journalmatt.csv", actor=system)
         lines.append(f"  Mått ur journaldata, som observationer: {r.outcome}, {r.created} nya")
+    if incidents:
+        lines += _incidents(data_dir, system)
     r = measurements.import_observations(read("riket.csv"), "riket.csv", actor=system, reference=True)
     lines.append(f"  Jämförelsedata riket: {r.outcome}, {r.created} nya")
     lines.append(f"  Analyser: {_analyses(data_dir, shift)} nya")
     lines.append(f"  Handlingsplaner: {_plans()}")
+    return lines
+
+
+def _incidents(data_dir, actor: Actor) -> list[str]:
+    """The incident system's export and the four complaint channels' exports of 2024–2025, each
+    through its own saved mapping; the incidents rewrite `avvikelser-28-dagar` for their months
+    with the same figures, derived from the cases."""
+    source = incident_services.save_source("avvikelser", demo_incidents.INCIDENT_MAPPING, actor=actor)
+    r = incident_services.import_export(demo_incidents.incident_export(data_dir), "avvikelser-2024-2025.csv",
+                                        source=source, actor=actor)
+    lines = [f"  Avvikelser: {r.outcome}, {r.created} nya, {r.unchanged} oförändrade"]
+    for channel, spec in demo_incidents.COMPLAINTS.items():
+        source = incident_services.save_source(channel, spec["mapping"], actor=actor)
+        r = incident_services.import_export(demo_incidents.complaint_export(channel), spec["file"], source=source,
+                                            actor=actor)
+        lines.append(f"  {source.name}: {r.outcome}, {r.created} nya, {r.unchanged} oförändrade")
     return lines
 
 

@@ -33,7 +33,7 @@ def region(db):
 
     admin = get_user_model().objects.create_user("demoadmin")
     Membership.objects.create(user=admin, org_unit=OrgUnit.objects.get(code="08"), role="admin")
-    load(admin, patient_records=False)  # test_patient_records.py loads the records themselves
+    load(admin, patient_records=False, incidents=False)  # the records and the incidents have their own tests
     return OrgUnit.objects.get(code="08")
 
 
@@ -131,7 +131,7 @@ def test_the_demos_dates_follow_today(first, second):
     admin = get_user_model().objects.create_user("demoadmin")
     seen = []
     for today in (first, second):
-        load(admin, today=today, patient_records=False)
+        load(admin, today=today, patient_records=False, incidents=False)
         seen.append(_action_dates(today))
     assert all(0 < s.pop("days_overdue") <= 92 for s in seen)  # a few weeks to three months, never years
     assert seen[0] == seen[1]

@@ -36,7 +36,7 @@ def region(db):
     from lagesbild.demo_region.load import load
 
     admin = get_user_model().objects.create_user("demoadmin")
-    load(admin)
+    load(admin, incidents=False)  # test_demo_incidents.py loads the incidents
     return OrgUnit.objects.get(code="08")
 
 
