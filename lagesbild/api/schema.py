@@ -50,6 +50,11 @@ TAGS = {
     "plan-activities": ("Planaktiviteter", "Aktiviteterna i en handlingsplan."),
     "patients": ("Patientdata", "Vårdtillfällen, riskbedömningar och åtgärder ur journalen som FHIR R4, pseudonymiserade vid "
                                 "importen; måtten räknas om för de berörda avdelningarna och månaderna."),
+    "incidents": ("Avvikelser", "Avvikelser ur avvikelsesystemet: ett års statistik för en enhet och allt under den, och "
+                                "ärendena bakom siffrorna (fritexten är personuppgifter: varje läsning loggas)."),
+    "complaints": ("Klagomål", "Klagomål och skadeanmälningar per kanal (vårdenheterna, patientnämnden, IVO, Löf) och "
+                               "ärendena bakom siffrorna."),
+    "incident-sources": ("Avvikelsekällor", "Exportformat med sparad mappning, och import av en export genom den."),
 }
 
 

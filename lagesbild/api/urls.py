@@ -12,7 +12,7 @@ router = DefaultRouter()
 router.APIRootView = docs.ApiRoot
 router.register("surveys", views.SurveyViewSet, basename="survey")
 # Each app registers its own endpoints.
-for app in ("org", "catalogue", "measurements", "improvement", "patients"):
+for app in ("org", "catalogue", "measurements", "improvement", "patients", "incidents"):
     import_module(f"lagesbild.{app}.api").register(router)
 
 
