@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -17,11 +17,12 @@ from lagesbild.calc import complaint_stats, fmt
 from lagesbild.org import audit, scope
 from lagesbild.org.models import OrgUnit
 
-from . import presenters, selectors
+from . import exports, presenters, selectors
 
 CASES_VIEW = "incidents.cases.view"
 COMPLAINT_CASES_VIEW = "complaints.cases.view"
 PAGE_SIZE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _unit(request, code: str) -> OrgUnit:
@@ -34,6 +35,12 @@ def _year(request, unit: OrgUnit, years=None) -> tuple[int, list[int]]:
     if text.isdigit() and 1900 < int(text) < 3000:
         return int(text), years
     return (years[0] if years else timezone.localdate().year), years
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _page(request, query):
@@ -56,6 +63,9 @@ def summary(request, code: str):
     year, years = _year(request, unit)
     as_of = timezone.localdate()
     figures = selectors.summary(unit, year, as_of)
+    if request.GET.get("format") == "xlsx":
+        sheets = exports.incident_sheets(unit, year, figures, selectors.by_child(unit, year))
+        return _xlsx(exports.workbook(sheets), f"avvikelser-{unit.code}-{year}.xlsx")
     rate = selectors.care_day_rate(unit, year)
     complaints = selectors.complaint_summary(unit, year)
     context = {
@@ -99,6 +109,8 @@ def complaints(request, code: str):
     unit = _unit(request, code)
     year, years = _year(request, unit, selectors.complaint_years(unit))
     figures = selectors.complaint_summary(unit, year)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(exports.workbook(exports.complaint_sheets(unit, year, figures)), f"klagomal-{unit.code}-{year}.xlsx")
     channels = []
     for c in figures["channels"]:
         channels.append({

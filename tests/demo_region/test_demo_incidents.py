@@ -88,7 +88,7 @@ def test_the_exports_are_what_swedish_excel_writes_and_the_same_every_time():
 
 
 @pytest.mark.django_db
-def test_the_demo_in_the_database_reproduces_the_report_on_the_pages(client):
+def test_the_demo_in_the_database_reproduces_the_report_on_the_pages(client, tmp_path):
     from django.contrib.auth import get_user_model
 
     from lagesbild.core.actor import Actor
@@ -139,6 +139,20 @@ def test_the_demo_in_the_database_reproduces_the_report_on_the_pages(client):
     assert "40,1\u00a0%" in page  # 282 of 704 forwarded: "åtgärder vidtagits i 40 procent"
     cases = text(client.get("/avvikelser/08/klagomal/arenden/?ar=2025&kanal=patientnamnd&atgard=1"))
     assert "282 ärenden" in cases
+
+    # The Excel export: live formulas that recalculate to the report's figures.
+    import openpyxl
+
+    from tests.reports.test_survey_xlsx import recalculated
+
+    path = tmp_path / "avvikelser.xlsx"
+    path.write_bytes(client.get("/avvikelser/08/?ar=2025&format=xlsx").content)
+    values = recalculated(path, tmp_path)
+    book = openpyxl.load_workbook(path)
+    change = next(r for r in book["Översikt"].iter_rows() if r[0].value == "Avvikelser 2025 mot 2024")
+    assert (change[1].value, change[2].value) == (11411, 11450) and values[("ÖVERSIKT", change[3].coordinate)] == -0.34
+    cause = next(r for r in book["Orsaker"].iter_rows() if r[0].value == "Orsak ej klarlagd/utredd")
+    assert values[("ORSAKER", cause[3].coordinate)] == 42.0
 
 
 def text(response) -> str:

@@ -163,3 +163,26 @@ def test_the_pages_drill_down_within_scope_and_the_case_list_is_audited(client, 
     assert client.get("/avvikelser/AVD1/klagomal/?ar=2025").status_code == 403
     assert client.get("/avvikelser/AVD1/klagomal/arenden/?ar=2025").status_code == 403
     assert client.get("/avvikelser/08-X/klagomal/arenden/?ar=2025").content.decode().count("PN-") == 0
+
+
+@pytest.mark.django_db
+def test_the_excel_exports_recalculate_to_the_figures_of_the_pages(client, source, tmp_path):
+    import openpyxl
+
+    from tests.reports.test_survey_xlsx import recalculated
+
+    services.import_export(_export(*ROWS), "pn.csv", source=source, actor=SYSTEM)
+    client.force_login(_user("strateg", "08", "strategist"))
+    response = client.get("/avvikelser/08/klagomal/?ar=2025&format=xlsx")
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
+    path = tmp_path / "klagomal.xlsx"
+    path.write_bytes(response.content)
+    ws = openpyxl.load_workbook(path)["Klagomål"]
+    rows = {(r[0].value, r[1].value): r for r in ws.iter_rows() if r[1].value}
+    forwarded = rows[("Patientnämnden", "Skickade vidare till vården")]
+    assert (forwarded[2].value, forwarded[3].value) == (2, 3) and forwarded[4].value.startswith("=IF(")
+    values = recalculated(path, tmp_path)
+    assert values[("KLAGOMÅL", forwarded[4].coordinate)] == 66.7
+    change = rows[("Patientnämnden", "Ärenden 2025 mot 2024")]
+    assert (change[2].value, change[3].value) == (3, 1) and values[("KLAGOMÅL", change[4].coordinate)] == 200.0
+    assert SECRET not in str([c.value for row in ws.iter_rows() for c in row])
