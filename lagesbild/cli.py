@@ -184,6 +184,13 @@ def spc_compute(args) -> int:
     return 0
 
 
+def spc_funnel(args) -> int:
+    from lagesbild.spc.funnel_file import compute
+
+    _write_json(args.json, compute(args.data, adjust=not args.no_overdispersion))
+    return 0
+
+
 def patients_import(args) -> int:
     """Import patient records (any of the three files); recompute the affected ward-months."""
     _django()
@@ -458,6 +465,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-screen-outliers", action="store_true", help="behåll extrema glidande variationsvidder")
     p.add_argument("--run-length", type=int, default=7, choices=[6, 7], help="punkter i trend och skift (standard 7)")
     p.set_defaults(func=spc_compute)
+    p = spc_area.add_parser("funnel", help="trattdiagram för andelar: enheternas läge mot 95- och 99,8-procentsgränserna"
+                            " (ingen databas behövs)")
+    p.add_argument("--data", required=True, help="enheterna: kolumnerna unit, numerator och denominator (CSV eller XLSX)")
+    p.add_argument("--json", required=True, help="skriv resultatet som JSON till filen (- för standard ut)")
+    p.add_argument("--no-overdispersion", action="store_true", help="justera inte gränserna för överspridning (τ² = 0)")
+    p.set_defaults(func=spc_funnel)
 
     data = areas.add_parser("data", help="importera data till databasen").add_subparsers(dest="verb", required=True)
     d = data.add_parser("import", help="importera en fil (allt eller inget; samma fil igen ändrar inget)")

@@ -41,6 +41,9 @@ TAGS = {
     "org-units": ("Organisation", "Enheterna i organisationen: regioner, förvaltningar, verksamheter och enheter."),
     "observations": ("Mätvärden", "Täljare och nämnare per mått, enhet och månad i din del av organisationen."),
     "targets": ("Mål", "Målvärden och varningsmarginaler per mått och enhet."),
+    "funnels": ("Trattdiagram", "Enheterna under en enhet (vid riket regionerna) jämförda för ett andelsmått: "
+                                "medelvärde, 95 %- och 99,8 %-gränser med och utan justering för överspridning, "
+                                "och vilka enheter som ligger utanför."),
     "values": ("Beräknade värden", "Värden sammanräknade för en enhet och allt under den: summan av täljarna delad med summan av nämnarna."),
     "analyses": ("Analyser", "Analyser av ett måtts resultat för en enhet och en period."),
     "actions": ("Åtgärder", "Åtgärder som beslutats i en analys: ansvarig, klart senast och status."),

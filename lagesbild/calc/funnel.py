@@ -83,8 +83,9 @@ def limits(target: float, denominator: float, tau2: float = 0.0) -> Limits:
     return Limits(at(-Z95), at(Z95), at(-Z998), at(Z998))
 
 
-def funnel(units: Sequence[tuple[str, int, int]], trim: float = TRIM) -> Funnel:
-    """``units`` as (key, numerator, denominator); every denominator positive, numerators within it."""
+def funnel(units: Sequence[tuple[str, int, int]], trim: float = TRIM, adjust: bool = True) -> Funnel:
+    """``units`` as (key, numerator, denominator); every denominator positive, numerators within it.
+    ``adjust=False``: no overdispersion adjustment (τ² = 0; φ is still computed and reported)."""
     if not units:
         raise ValueError("a funnel needs at least one unit")
     for key, r, n in units:
@@ -99,10 +100,32 @@ def funnel(units: Sequence[tuple[str, int, int]], trim: float = TRIM) -> Funnel:
     k = len(units)
     phi = sum(v * v for v in winsorised) / k
     tau2 = 0.0
-    if k * phi >= k - 1:
+    if adjust and k * phi >= k - 1:
         w = [1 / (si * si) for si in s]
         spread = sum(w) - sum(x * x for x in w) / sum(w)
         tau2 = max(0.0, (k * phi - (k - 1)) / spread) if spread > 0 else 0.0
     return Funnel(target, phi, tau2, tuple(
         Unit(key, r, n, r / n, zi, limits(target, n), limits(target, n, tau2))
         for (key, r, n), zi in zip(units, z)))
+
+
+def _pair(lower: float, upper: float) -> dict:
+    return {"lower": lower, "upper": upper}
+
+
+def as_json(f: Funnel) -> dict:
+    """The funnel as plain JSON values (shares as fractions 0–1): the pooled share, φ, τ², and per
+    unit its share, z, the four limit pairs at its denominator and whether it lies outside each."""
+    levels = (("95", "95"), ("99.8", "998"))
+    return {
+        "mean": f.target, "phi": f.phi, "tau2": f.tau2, "overdispersed": f.overdispersed,
+        "units": [{
+            "unit": u.key, "numerator": u.numerator, "denominator": u.denominator, "share": u.share, "z": u.z,
+            "limits": {"95": _pair(u.unadjusted.lower95, u.unadjusted.upper95),
+                       "99.8": _pair(u.unadjusted.lower998, u.unadjusted.upper998)},
+            "adjusted_limits": {"95": _pair(u.adjusted.lower95, u.adjusted.upper95),
+                                "99.8": _pair(u.adjusted.lower998, u.adjusted.upper998)},
+            "outside": {name: u.outside(adjusted=False, level=level) for name, level in levels},
+            "outside_adjusted": {name: u.outside(adjusted=True, level=level) for name, level in levels},
+        } for u in f.units],
+    }

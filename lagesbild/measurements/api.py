@@ -14,7 +14,7 @@ from lagesbild.org.api_support import PeriodField, query_params
 from lagesbild.org.models import OrgUnit
 from lagesbild.org.permissions import TARGET_ROLES, ScopedWrite
 
-from . import presenters, selectors, services
+from . import funnel_api, presenters, selectors, services
 from .models import Observation, Target
 from .serializers import (BulkResultSerializer, ObservationSerializer, ObservationWriteSerializer, TargetSerializer,
                           ValueSerializer)
@@ -148,3 +148,4 @@ def register(router) -> None:
     router.register("observations", ObservationViewSet, basename="observation")
     router.register("targets", TargetViewSet, basename="target")
     router.register("values", ValueViewSet, basename="value")
+    funnel_api.register(router)

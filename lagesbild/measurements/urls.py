@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import funnel_web, views
 
 app_name = "measurements"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("<str:code>/karta/", views.heatmap, name="heatmap"),
     path("<str:code>/export.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
     path("<str:code>/matt/<slug:measure>/", views.measure_detail, name="measure"),
+    path("<str:code>/matt/<slug:measure>/tratt/", funnel_web.funnel, name="funnel"),
 ]

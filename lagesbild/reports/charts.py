@@ -295,3 +295,67 @@ def spc_spec(points: list[dict], title: str, y_title: str, target: Optional[dict
         "description": f"{title}: styrdiagram med {len(points)} punkter, {len(special)} med särskild orsak",
         "config": {"view": {"stroke": None}},
     }
+
+
+# The funnel plot: the pooled mean, the 95 % and 99.8 % limits without and with the adjustment for
+# overdispersion (told apart by colour *and* dash), and the units as points shaped by where they lie.
+FUNNEL_LINE_STYLE = {  # role: (colour, dash, width)
+    "mean": ("#212b32", [], 2),
+    "u95": ("#768692", [6, 4], 1.5),
+    "u998": ("#425563", [], 1.5),
+    "a95": ("#7c2855", [2, 3], 1.8),
+    "a998": ("#7c2855", [8, 3, 2, 3], 1.8),
+}
+FUNNEL_POINT_STYLE = {  # position class: (fill, shape)
+    "inside": ("#005eb8", "circle"),
+    "outside95": ("#ed8b00", "square"),
+    "outside998": ("#d5281b", "diamond"),
+}
+
+
+def funnel_spec(points: list[dict], curves: list[dict], names: dict[str, str], title: str, x_title: str,
+                y_title: str) -> dict:
+    """A funnel plot. ``points``: {"n", "value", "position", "tip"} (``position`` a key of
+    FUNNEL_POINT_STYLE); ``curves``: {"n", "value", "role", "branch"} where ``role`` is a key of
+    FUNNEL_LINE_STYLE and ``branch`` tells the lower and the upper limit apart (the mean has one);
+    ``names``: the legend's text of every role and position used. The y axis follows the data."""
+    roles = [r for r in FUNNEL_LINE_STYLE if any(c["role"] == r for c in curves)]
+    kinds = [k for k in FUNNEL_POINT_STYLE if any(p["position"] == k for p in points)]
+    legend = {"title": None, "orient": "bottom", "direction": "horizontal", "columns": 1, "labelFontSize": FONT_SIZE,
+              "labelLimit": 600}
+    line_domain = [names[r] for r in roles]
+    point_domain = [names[k] for k in kinds]
+    x = {"field": "n", "type": "quantitative", "title": x_title, "scale": {"zero": False, "nice": True},
+         "axis": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "format": ",~r", "tickCount": 6}}
+    y = {"field": "value", "type": "quantitative", "title": y_title, "scale": {"zero": False, "nice": True},
+         "axis": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "format": ",~r"}}
+    lines = {
+        "data": {"values": [dict(c, name=names[c["role"]], curve=f"{c['role']} {c.get('branch', '')}") for c in curves]},
+        "mark": {"type": "line", "aria": False, "clip": True},
+        "encoding": {"x": x, "y": y, "order": {"field": "n", "type": "quantitative"},
+                     "detail": {"field": "curve", "type": "nominal"},
+                     "color": {"field": "name", "type": "nominal", "legend": dict(legend, symbolType="stroke"),
+                               "scale": {"domain": line_domain, "range": [FUNNEL_LINE_STYLE[r][0] for r in roles]}},
+                     "strokeDash": {"field": "name", "type": "nominal", "legend": dict(legend, symbolType="stroke"),
+                                    "scale": {"domain": line_domain, "range": [FUNNEL_LINE_STYLE[r][1] for r in roles]}},
+                     "strokeWidth": {"field": "name", "type": "nominal", "legend": None,
+                                     "scale": {"domain": line_domain, "range": [FUNNEL_LINE_STYLE[r][2] for r in roles]}}},
+    }
+    dots = {
+        "data": {"values": [dict(p, name=names[p["position"]]) for p in points]},
+        "mark": {"type": "point", "filled": True, "size": 70, "stroke": "#ffffff", "strokeWidth": 0.8},
+        "encoding": {"x": x, "y": y, "description": {"field": "tip", "type": "nominal"},
+                     "fill": {"field": "name", "type": "nominal", "legend": dict(legend, symbolOpacity=1),
+                              "scale": {"domain": point_domain, "range": [FUNNEL_POINT_STYLE[k][0] for k in kinds]}},
+                     "shape": {"field": "name", "type": "nominal", "legend": dict(legend, symbolOpacity=1),
+                               "scale": {"domain": point_domain, "range": [FUNNEL_POINT_STYLE[k][1] for k in kinds]}}},
+    }
+    outside = sum(1 for p in points if p["position"] != "inside")
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "layer": [lines, dots], "width": TIME_SERIES_WIDTH, "height": TIME_SERIES_HEIGHT + 60,
+        "resolve": {"scale": {"color": "independent", "fill": "independent", "shape": "independent",
+                              "strokeDash": "independent"}},
+        "description": f"{title}: trattdiagram med {len(points)} enheter, {outside} utanför någon gräns",
+        "config": {"view": {"stroke": None}},
+    }

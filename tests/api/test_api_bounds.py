@@ -60,6 +60,9 @@ def test_observation_period_filters_still_filter(api, observations):
     ("/api/v1/org-units/", {"kind": "planet"}, "kind"),
     ("/api/v1/values/", {"unit": "08", "period": "nonsense"}, "period"),
     ("/api/v1/values/", {"period": "2025"}, "unit"),
+    ("/api/v1/funnels/", {"unit": "08", "measure": "b-andel", "period": "nonsense"}, "period"),
+    ("/api/v1/funnels/", {"unit": "08", "period": "2025"}, "measure"),
+    ("/api/v1/funnels/", {"unit": "08", "measure": "b-andel", "period": "2025", "compare": "planeter"}, "compare"),
 ])
 def test_every_query_parameter_is_validated(api, observations, path, query, field):
     r = api.get(path, query)
@@ -69,12 +72,18 @@ def test_every_query_parameter_is_validated(api, observations, path, query, fiel
 def test_every_list_endpoint_caps_its_page_and_refuses_an_absurd_limit(api, observations, monkeypatch):
     monkeypatch.setattr(BoundedLimitOffsetPagination, "max_limit", 2)  # a cap the test data exceeds
     paths = _list_endpoints(api)
-    assert len(paths) == 11  # surveys, org-units, measures, observations, targets, values and the cycle's five
+    # surveys, org-units, measures, observations, targets, values, funnels, the cycle's five, and incidents and
+    # complaints (cases and summaries) and the incident sources
+    assert len(paths) == 17
     for path in paths:
         params = {"unit": "08", "period": "2025"} if path == "/api/v1/values/" else {}
+        if path.startswith(("/api/v1/incidents/", "/api/v1/complaints/")):
+            params = {"unit": "08", "year": "2025"}
+        if path == "/api/v1/funnels/":
+            params = {"unit": "08", "measure": "b-andel", "period": "2025"}
         huge = api.get(path, {**params, "limit": "100000000"})
         assert huge.status_code == 200, path
-        paginated = isinstance(huge.json(), dict)
+        paginated = isinstance(huge.json(), dict) and "results" in huge.json()
         if paginated:
             page = huge.json()
             assert len(page["results"]) == min(page["count"], 2), path
