@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import source_views, views
 
 app_name = "incidents"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("kallor/", source_views.sources, name="sources"),
+    path("kallor/ny/", source_views.edit_source, name="source_new"),
+    path("kallor/<int:pk>/", source_views.edit_source, name="source_edit"),
+    path("kallor/<int:pk>/importera/", source_views.import_source, name="source_import"),
     path("<str:code>/", views.summary, name="summary"),
     path("<str:code>/arenden/", views.cases, name="cases"),
     path("<str:code>/klagomal/", views.complaints, name="complaints"),

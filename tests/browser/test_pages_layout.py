@@ -24,6 +24,9 @@ MAIN_PAGES = (
     ("/forbattring/", "Förbättringsarbete", None),
     ("/forbattring/luckor/", "Luckor i förbättringsarbetet", None),
     ("/forbattring/forsenade/", "Försenade åtgärder", None),
+    ("/avvikelser/08/?ar=2025", "Avvikelser 2025", "11\u00a0411"),
+    ("/avvikelser/08/klagomal/?ar=2025", "Klagomål och skadeanmälningar 2025", "1\u00a0006"),
+    ("/avvikelser/kallor/", "Avvikelsekällor", None),
     ("/matt/", "Måttkatalog", None),
     ("/organisation/", "Organisation", "Region Kalmar län"),
     ("/enkater/", "Enkäter och utvecklingsindikatorer", None),
@@ -37,12 +40,15 @@ USER, PASSWORD = "kalmar", "demo-lagesbild-2025"
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, request):
     from lagesbild.catalogue.reference import ensure_reference_data
     from lagesbild.demo import load_demo
 
     ensure_reference_data()
-    load_demo(patient_records=False)  # the same figures as plain observations: the pages are the subject here
+    # The records' figures as plain observations (the pages are the subject here); the incidents
+    # and complaints only for their own pages.
+    path = getattr(getattr(request.node, "callspec", None), "params", {}).get("path", "")
+    load_demo(patient_records=False, incidents=path.startswith("/avvikelser/"))
 
 
 @pytest.fixture
