@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from lagesbild.calc import fmt, periods, spc
 from lagesbild.measurements.presenters import SIGNAL_TEXT, SPC_MIN_POINTS, VARIATION_TEXT
 from lagesbild.org.models import OrgUnit
@@ -60,7 +62,7 @@ def count_chart(unit: OrgUnit, year: int, title: str, channel: str | None = None
     A month without cases inside the window counts as 0 (a count, not a gap). None below
     SPC_MIN_POINTS months. Direction is neutral: more reports may mean more harm or a better
     reporting culture, so a change is a signal to look into, not a verdict."""
-    today = date.today().replace(day=1)
+    today = timezone.localdate().replace(day=1)
     last = min(date(year, 12, 1), today)
     first = periods.add_months(last, -(CHART_MONTHS - 1))
     counts = selectors.monthly_counts(unit, first, periods.add_months(last, 1) - timedelta(days=1), channel)
