@@ -188,6 +188,8 @@ CONTENT_SECURITY_POLICY = {
 # The patient-record measures an import writes as observations (lagesbild/patients/measures.yaml
 # unless a region gives its own file, e.g. with a fifth measure; every code must be in the catalogue).
 LAGESBILD_PATIENT_MEASURES = os.environ.get("LAGESBILD_PATIENT_MEASURES", "")
+# The control charts' icons on the dashboard (docs/spc.md); off only to measure what they cost.
+LAGESBILD_DASHBOARD_SPC = _flag("LAGESBILD_DASHBOARD_SPC", default=True)
 
 EMAIL_HOST = os.environ.get("LAGESBILD_EMAIL_HOST", "")
 PASSWORD_RESET_ENABLED = bool(EMAIL_HOST)

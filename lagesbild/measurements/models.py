@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -154,3 +155,53 @@ class SubtreeSum(models.Model):
         ]
         verbose_name = "delsumma"
         verbose_name_plural = "delsummor"
+
+
+# --- control charts (calc.spc): settings of a measure and rebases ------------------------------
+
+RUN_LENGTHS = (7, 6)  # points in a trend or a shift: the contract's 7, or 6 as some teams use
+
+
+class SpcSetting(models.Model):
+    """How the control chart of a measure is drawn, keyed by the measure's code: the catalogue's
+    Measure is versioned (a new version is a new row), and these belong to the measure across its
+    versions, as targets do. A measure without a row is drawn with the defaults."""
+
+    measure_code = models.CharField(max_length=80, unique=True)
+    fix_after = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Medelvärde och gränser från de första N punkterna i varje grupp (tomt: alla).")
+    run_length = models.PositiveSmallIntegerField(default=7, choices=[(n, f"{n} punkter") for n in RUN_LENGTHS])
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = "styrdiagraminställning"
+        verbose_name_plural = "styrdiagraminställningar"
+
+    def __str__(self) -> str:
+        return f"{self.measure_code}: fix {self.fix_after or '–'}, run {self.run_length}"
+
+
+class Rebase(models.Model):
+    """A new baseline ("ny baslinje") for a measure's control chart from a month on, at a unit:
+    the chart of the unit and of every unit below it starts a new group at that month. The reason
+    is mandatory (Making Data Count: rebase only for a known change in the process)."""
+
+    measure_code = models.CharField(max_length=80)
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="Första dagen i månaden då den nya baslinjen börjar.")
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["measure_code", "month", "org_unit__path"]
+        # The key leads with the code: the dashboard reads the rebases of all its measures at once.
+        constraints = [models.UniqueConstraint(fields=["measure_code", "org_unit", "month"], name="rebase_key_uniq")]
+        verbose_name = "ny baslinje"
+        verbose_name_plural = "nya baslinjer"
+
+    def __str__(self) -> str:
+        return f"{self.measure_code} @ {self.org_unit_id} från {self.month:%Y-%m}"

@@ -138,6 +138,8 @@ class DashboardRow:
     link: str = ""  # the measure page (the view fills it in: one reverse() for all rows)
     cycle_link: str = ""  # the measure's improvement cycle at the unit and period
     html: str = ""  # the row's markup (measurements.rendered.dashboard_row, filled in by the view)
+    spc: Optional["SpcIcons"] = None  # the control chart's icons, for a monthly series long enough
+    spc_link: str = ""  # the measure page's control chart (filled in by the view)
 
     @property
     def measure(self) -> Measure:
@@ -168,16 +170,27 @@ class Dashboard:
         return self.period.previous != self.period.same_last_year
 
     @property
+    def spc_legend(self) -> list[tuple[str, str]]:
+        """The icons the legend explains with their short words, when some row has icons."""
+        return list(LEGEND_TEXT.items()) if any(r.spc is not None for r in self.rows) else []
+
+    @property
     def near_example(self) -> Optional[DashboardRow]:
         """A row whose target has a warning band, to explain 'Nära' with real figures."""
         return next((r for r in self.rows if r.near), None)
 
 
 def rows_for(unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False,
-             reference: Optional[dict] = None, annotate: bool = True, targets: Optional[list] = None) -> list[DashboardRow]:
+             reference: Optional[dict] = None, annotate: bool = True, targets: Optional[list] = None,
+             spc: bool = False) -> list[DashboardRow]:
     """One row per measure: value, target, status, the previous period, last year, comparison.
-    ``targets``: already fetched (selectors.targets_around), else fetched here."""
-    statuses = selectors.measure_statuses(unit, measures, period, as_of_today, targets=targets)
+    ``targets``: already fetched (selectors.targets_around), else fetched here. With ``spc`` each
+    measure whose monthly series has SPC_MIN_POINTS values gets the control chart's icons, from the
+    same window, settings and rebases as its measure page: the months come with the rows' own
+    query, the settings and the rebases of all the measures with one query each."""
+    statuses = selectors.measure_statuses(unit, measures, period, as_of_today, targets=targets,
+                                          spc_months=SERIES_LENGTH[periods.MONTH] if spc else 0)
+    icons = _spc_icons(unit, statuses) if spc else {}
     extra = annotations.collect(measures, unit, period) if annotate else {}
     reference = reference or {}
     rows = []
@@ -189,9 +202,20 @@ def rows_for(unit: OrgUnit, measures: list[Measure], period: Period, as_of_today
             previous=figure(m, s.previous, s.previous_sums), last_year=figure(m, s.last_year, s.last_year_sums),
             reference=Figure(ref.value, format_value(m, ref.value), ref.n) if ref else figure(m, None),
             spark=sparkline([v for _, v in s.series], f"{m.title}, senaste 13 månaderna"),
-            near=near_text(s.target), cycle=extra.get(m.id),
+            near=near_text(s.target), cycle=extra.get(m.id), spc=icons.get(m.id),
         ))
     return rows
+
+
+def _spc_icons(unit: OrgUnit, statuses: list[MeasureStatus]) -> dict[int, "SpcIcons"]:
+    long_enough = [s for s in statuses if len(s.spc_values) >= SPC_MIN_POINTS]
+    if not long_enough:
+        return {}
+    codes = {s.measure.code for s in long_enough}
+    settings, rebases = selectors.spc_settings(codes), selectors.rebases_for(unit, codes)
+    return {s.measure.id: control_icons(s.measure, s.spc_periods, s.spc_values, s.target,
+                                        SpcRules.of(settings.get(s.measure.code)), rebases.get(s.measure.code, ()))
+            for s in long_enough}
 
 
 def _reference_label(ref: Optional[OrgUnit], figures: dict, period: Period) -> tuple[str, str]:
@@ -220,12 +244,14 @@ def coverage_text(children: list[OrgUnit], counts) -> str:
     return " och ".join(shown) + " har data"
 
 
-def dashboard(unit: OrgUnit, period: Period, focus: Optional[int] = None, as_of_today: bool = False) -> Dashboard:
+def dashboard(unit: OrgUnit, period: Period, focus: Optional[int] = None, as_of_today: bool = False,
+              spc: bool = True) -> Dashboard:
+    """The dashboard; ``spc=False`` leaves out the control charts' icons (settings.LAGESBILD_DASHBOARD_SPC)."""
     measures = selectors.measures_for(period, focus)
     ref = selectors.reference_unit(unit)
     figures = selectors.reference_figures(measures, ref, period) if ref else {}
     targets = selectors.targets_around(unit, measures, period.start)  # one fetch for the rows and the children
-    rows = rows_for(unit, measures, period, as_of_today, figures, targets=targets)
+    rows = rows_for(unit, measures, period, as_of_today, figures, targets=targets, spc=spc)
     label, note = _reference_label(ref, figures, period)
     grid = heatmap(unit, period, focus, as_of_today, measures=measures, targets=targets)
     summary = {k: sum(1 for r in rows if r.s.status == k) for k in STATUS_ORDER}
@@ -385,6 +411,8 @@ class MeasurePage:
     improvement: object = None  # the registered annotation for this measure
     has_reference: bool = False  # a published national figure exists for some period of the series
     spc: object = None  # SpcView: the control chart of the monthly series, when it has enough points
+    spc_rules: object = None  # SpcRules of the measure (per month only)
+    spc_rebases: list = field(default_factory=list)  # ShownRebase: those that hold at the unit (per month only)
 
     @property
     def near(self) -> str:
@@ -437,6 +465,12 @@ def measure_page(unit: OrgUnit, m: Measure, period: Period, granularity: Optiona
     ranked.sort(key=lambda x: (x[2] is None, -(x[2] or 0) if m.direction == st.HIGHER else (x[2] or 0)))
     behind = selectors.observations_behind(m, unit, period, as_of_today)
     chart = charts.svg(chart_spec(unit, m, series, status.target, reference is not None))
+    control, rules, rebases = None, None, []
+    if gran == periods.MONTH:
+        rules = SpcRules.of(selectors.spc_settings([m.code]).get(m.code))
+        holding = selectors.rebases_for(unit, [m.code]).get(m.code, [])
+        control = spc_view(m, series, status.target, rules, holding, unit)
+        rebases = control.rebases if control is not None else shown_rebases(holding, unit)
     return MeasurePage(
         unit=unit, m=m, period=period, granularity=gran, as_of_today=as_of_today, status=status,
         value=figure(m, status.value, status.sums), target=target_figure(status.target), series=series,
@@ -444,20 +478,133 @@ def measure_page(unit: OrgUnit, m: Measure, period: Period, granularity: Optiona
         observations=behind, behind_count=behind.count(),
         sex={k: figure(m, v) for k, v in selectors.sex_split(m, unit, period, as_of_today).items()},
         chart=chart, improvement=annotations.collect([m], unit, period).get(m.pk), has_reference=reference is not None,
-        spc=spc_view(m, series, status.target) if gran == periods.MONTH else None,
+        spc=control, spc_rules=rules, spc_rebases=rebases,
     )
 
 
 SPC_MIN_POINTS = 12  # fewer points give limits too uncertain to judge a process by
 SIGNAL_TEXT = {spc.OUTSIDE: "utanför styrgränsen", spc.TREND: "trend: 7 punkter i följd uppåt eller nedåt",
                spc.TWO_OF_THREE: "2 av 3 punkter nära styrgränsen",
-               spc.SHIFT: "skift: 7 punkter i följd på samma sida om medelvärdet"}
+               spc.SHIFT: "skift: 7 punkter i följd på samma sida om medelvärdet"}  # with the default run length
 VARIATION_TEXT = {spc.COMMON: "Slumpmässig variation", spc.IMPROVEMENT: "Särskild orsak – förbättring",
                   spc.CONCERN: "Särskild orsak – försämring", spc.NEUTRAL_HIGH: "Särskild orsak – högre",
                   spc.NEUTRAL_LOW: "Särskild orsak – lägre"}
 ASSURANCE_TEXT = {spc.CONSISTENT_PASS: "Målet nås varje månad så länge processen är oförändrad",
                   spc.CONSISTENT_FAIL: "Målet nås inte utan en förändring av processen",
                   spc.INCONSISTENT: "Målet nås vissa månader men inte andra"}
+# The dashboard's icons (static/lagesbild/spc/<key>.svg): the variation of the latest month with the
+# side it lies on, and the assurance; each with the Swedish text that is its accessible name.
+ICON_TEXT = {
+    "common_cause": "Slumpmässig variation",
+    "improvement_high": "Särskild orsak – förbättring, höga värden",
+    "improvement_low": "Särskild orsak – förbättring, låga värden",
+    "concern_high": "Särskild orsak – försämring, höga värden",
+    "concern_low": "Särskild orsak – försämring, låga värden",
+    "neutral_high": "Särskild orsak – högre värden (varken bättre eller sämre)",
+    "neutral_low": "Särskild orsak – lägre värden (varken bättre eller sämre)",
+    **ASSURANCE_TEXT,
+}
+LEGEND_TEXT = {  # the dashboard legend's short words for the same icons
+    "common_cause": "slumpmässig variation", "improvement_high": "förbättring (H)", "improvement_low": "förbättring (L)",
+    "concern_high": "försämring (H)", "concern_low": "försämring (L)", "neutral_high": "högre, utan riktning",
+    "neutral_low": "lägre, utan riktning", spc.CONSISTENT_PASS: "målet nås varje månad",
+    spc.CONSISTENT_FAIL: "målet nås inte utan förändring", spc.INCONSISTENT: "målet nås vissa månader",
+}
+
+
+def signal_text(signal: Optional[str], side: Optional[str], run: int = spc.RUN) -> str:
+    """The rule that fired, in Swedish: 'skift: 6 punkter i följd på samma sida om medelvärdet (låg)'."""
+    if not signal:
+        return ""
+    text = SIGNAL_TEXT[signal].replace(f"{spc.RUN} punkter", f"{run} punkter")
+    return text + (" (hög)" if side == spc.HIGH else " (låg)")
+
+
+@dataclass(frozen=True)
+class SpcRules:
+    """A measure's chart settings (models.SpcSetting), the defaults without one."""
+
+    fix_after: Optional[int] = None
+    run: int = spc.RUN
+
+    @classmethod
+    def of(cls, setting) -> "SpcRules":
+        return cls(setting.fix_after, setting.run_length) if setting is not None else cls()
+
+    @property
+    def text(self) -> str:
+        base = f"medelvärde och gränser från de första {self.fix_after} punkterna i varje grupp" if self.fix_after \
+            else "medelvärde och gränser från alla punkter i varje grupp"
+        return f"{base}; trend och skift vid {self.run} punkter i följd"
+
+
+def rebase_starts(months: list[Period], rebases) -> dict[int, list]:
+    """{index of the point a new group starts at: the rebases that start it}. A rebase starts its
+    group at the first month of the series at or after its month (a month without a value is not
+    in the series); one at or before the first point, or after the last, changes nothing."""
+    out: dict[int, list] = {}
+    for r in rebases:
+        i = next((k for k, p in enumerate(months) if p.start >= r.month), None)
+        if i:
+            out.setdefault(i, []).append(r)
+    return out
+
+
+def control_chart(m: Measure, known: list[tuple[Period, Decimal]], target, rules: SpcRules = SpcRules(),
+                  rebases=()) -> Optional[tuple[spc.Chart, dict[int, list]]]:
+    """The XmR chart (calc.spc) of a measure's monthly values that exist, with its direction, the
+    target at the unit, its settings and the rebases that hold there; None below SPC_MIN_POINTS.
+    The measure page and the dashboard's icons both come from here."""
+    if len(known) < SPC_MIN_POINTS:
+        return None
+    starts = rebase_starts([p for p, _ in known], rebases)
+    direction = m.direction if m.direction in (spc.HIGHER, spc.LOWER) else spc.NEUTRAL
+    goal = float(target.value) if target is not None and target.value is not None else None
+    chart = spc.chart([p.label for p, _ in known], [float(v) for _, v in known], [i in starts for i in range(len(known))],
+                      direction=direction, target=goal, fix_after=rules.fix_after, run=rules.run)
+    return chart, starts
+
+
+def control_icons(m: Measure, months: list[Period], values: list[float], target, rules: SpcRules = SpcRules(),
+                  rebases=()) -> Optional[SpcIcons]:
+    """The dashboard's icons: what ``control_chart`` says of the last month (calc.spc.latest, which
+    reads the last rebase group only); None below SPC_MIN_POINTS."""
+    if len(values) < SPC_MIN_POINTS:
+        return None
+    starts = rebase_starts(months, rebases) if rebases else {}
+    direction = m.direction if m.direction in (spc.HIGHER, spc.LOWER) else spc.NEUTRAL
+    goal = float(target.value) if target is not None and target.value is not None else None
+    last = spc.latest(values, [i in starts for i in range(len(values))] if starts else None,
+                      direction=direction, target=goal, fix_after=rules.fix_after, run=rules.run)
+    return SpcIcons.of_latest(last)
+
+
+@dataclass(frozen=True)
+class SpcIcons:
+    """The dashboard's two icons for a measure: the latest month's variation and the assurance."""
+
+    variation: str  # a key of ICON_TEXT
+    assurance: Optional[str]
+
+    @classmethod
+    def of(cls, chart: spc.Chart) -> "SpcIcons":
+        last = chart.points[-1]
+        return cls.of_latest(spc.Latest(last.signal, last.side, last.variation, chart.assurance))
+
+    @classmethod
+    def of_latest(cls, last: spc.Latest) -> "SpcIcons":
+        key = last.variation
+        if key in (spc.IMPROVEMENT, spc.CONCERN):
+            key = f"{key}_{last.side}"
+        return cls(key, last.assurance)
+
+    @property
+    def variation_text(self) -> str:
+        return "Variation senaste månaden: " + ICON_TEXT[self.variation]
+
+    @property
+    def assurance_text(self) -> str:
+        return "Målsäkring: " + ICON_TEXT[self.assurance] if self.assurance else ""
 
 
 @dataclass
@@ -469,10 +616,19 @@ class SpcRow:
     upper: str
     signal: str
     variation: str  # spc's variation key, for the style
+    rebase: str = ""  # the reasons of the rebases that start a new group here
 
     @property
     def variation_text(self) -> str:
         return VARIATION_TEXT[self.variation]
+
+
+class ShownRebase(NamedTuple):
+    rebase: object  # models.Rebase
+    unit_name: str
+    starts: str  # the month of the chart its group starts at ('mar 2025'); '' when it changes nothing in the chart
+    inherited: bool  # recorded at a unit above this one
+    later: bool = False  # its month has no value: the group starts at the next month that has one
 
 
 @dataclass
@@ -481,40 +637,66 @@ class SpcView:
     chart: str
     latest: str  # the last point's variation key
     assurance: Optional[str]
+    rules: SpcRules = SpcRules()
+    rebases: list[ShownRebase] = field(default_factory=list)
+    icons: Optional[SpcIcons] = None
 
     @property
     def latest_text(self) -> str:
         return VARIATION_TEXT[self.latest]
 
     @property
+    def has_new_groups(self) -> bool:
+        """A rebase starts a new group within the chart (drawn as a vertical rule)."""
+        return any(r.rebase for r in self.rows)
+
+    @property
     def assurance_text(self) -> str:
         return ASSURANCE_TEXT.get(self.assurance, "")
 
 
-def spc_view(m: Measure, series: list[SeriesRow], target) -> Optional[SpcView]:
-    """The XmR chart (calc.spc) of the monthly values that exist; None below SPC_MIN_POINTS."""
+def spc_view(m: Measure, series: list[SeriesRow], target, rules: SpcRules = SpcRules(), rebases=(),
+             unit: Optional[OrgUnit] = None) -> Optional[SpcView]:
+    """The XmR chart of the monthly values that exist, its table and the rebases that hold at the
+    unit; None below SPC_MIN_POINTS."""
     known = [r for r in series if r.value.value is not None]
-    if len(known) < SPC_MIN_POINTS:
+    made = control_chart(m, [(r.period, r.value.value) for r in known], target, rules, rebases)
+    if made is None:
         return None
-    direction = m.direction if m.direction in (spc.HIGHER, spc.LOWER) else spc.NEUTRAL
+    chart, starts = made
     goal = float(target.value) if target is not None and target.value is not None else None
-    chart = spc.chart([r.period.label for r in known], [float(r.value.value) for r in known], direction=direction,
-                      target=goal)
 
     def shown(x: Optional[float]) -> str:
         return format_value(m, Decimal(repr(x))) if x is not None else fmt.DASH
 
     rows, points = [], []
-    for r, p in zip(known, chart.points):
-        signal = SIGNAL_TEXT[p.signal] + (" (hög)" if p.side == spc.HIGH else " (låg)") if p.signal else ""
-        rows.append(SpcRow(r.period.label, r.value, shown(p.mean), shown(p.lower), shown(p.upper), signal, p.variation))
+    for i, (r, p) in enumerate(zip(known, chart.points)):
+        signal = signal_text(p.signal, p.side, rules.run)
+        reasons = "; ".join(b.reason for b in starts.get(i, ()))
+        rows.append(SpcRow(r.period.label, r.value, shown(p.mean), shown(p.lower), shown(p.upper), signal, p.variation,
+                           reasons))
         points.append({"period": r.period.label, "value": p.value, "mean": p.mean, "lower": p.lower, "upper": p.upper,
                        "variation": p.variation, "group": p.group,
                        "tip": f"{r.period.label}: {r.value.text} – {VARIATION_TEXT[p.variation].lower()}"
-                              + (f", {signal}" if signal else "")})
+                              + (f", {signal}" if signal else "") + (f"; ny baslinje: {reasons}" if reasons else "")})
+    new_groups = [{"period": known[i].period.label, "text": "; ".join(b.reason for b in bs)} for i, bs in sorted(starts.items())]
     spec = charts.spc_spec(points, f"{m.title}, styrdiagram", m.unit_info.axis_title,
-                           {"value": goal} if goal is not None else None, zero=m.unit_info.is_share)
-    return SpcView(rows, charts.svg(spec), chart.points[-1].variation, chart.assurance)
+                           {"value": goal} if goal is not None else None, zero=m.unit_info.is_share, rebases=new_groups)
+    starts_at = {id(b): known[i].period for i, bs in starts.items() for b in bs}
+    return SpcView(rows, charts.svg(spec), chart.points[-1].variation, chart.assurance, rules,
+                   shown_rebases(rebases, unit, starts_at), SpcIcons.of(chart))
+
+
+def shown_rebases(rebases, unit: Optional[OrgUnit], starts_at: Optional[dict] = None) -> list[ShownRebase]:
+    """The rebases that hold at the unit as the page lists them; ``starts_at``: {id(rebase): the
+    month (Period) of the chart its group starts at}."""
+    starts_at = starts_at or {}
+    out = []
+    for b in rebases:
+        p = starts_at.get(id(b))
+        out.append(ShownRebase(b, b.org_unit.name, p.label if p else "", unit is not None and b.org_unit_id != unit.pk,
+                               p is not None and p.start > b.month))
+    return out
 
 
 def chart_spec(unit: OrgUnit, m: Measure, series: list[SeriesRow], target, with_reference: bool) -> dict:

@@ -5,8 +5,10 @@ one the templates had; every text is escaped here (html.escape escapes as Django
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 
+from django.templatetags.static import static
 from django.utils.safestring import SafeString, mark_safe
 
 from lagesbild.calc import fmt
@@ -54,6 +56,32 @@ def _cycle(r) -> str:
     return f'<td class="cycle"><a href="{escape(r.cycle_link)}">{text}</a>{overdue}</td>'
 
 
+SPC_ICON_SIZE = 24
+
+
+@lru_cache(maxsize=None)
+def _icon_url(key: str) -> str:
+    return escape(static(f"lagesbild/spc/{key}.svg"))
+
+
+def spc_icon(key: str, text: str) -> str:
+    """One control-chart icon (static/lagesbild/spc/<key>.svg) with its Swedish text as alt and title."""
+    src = _icon_url(key)
+    return (f'<img class="spc-icon" src="{src}" alt="{escape(text)}" title="{escape(text)}" '
+            f'width="{SPC_ICON_SIZE}" height="{SPC_ICON_SIZE}">')
+
+
+def _spc(r) -> str:
+    """The variation and assurance icons beside the value, linked to the measure's control chart."""
+    icons = r.spc
+    if icons is None:
+        return ""
+    inner = spc_icon(icons.variation, icons.variation_text)
+    if icons.assurance:
+        inner += spc_icon(icons.assurance, icons.assurance_text)
+    return f' <a class="spc-icons" href="{escape(r.spc_link)}">{inner}</a>'
+
+
 def dashboard_row(r, show_previous: bool, with_reference: bool) -> SafeString:
     """A dashboard row (presenters.DashboardRow with its links filled in), <tr> to </tr>."""
     s, m = r.s, r.s.measure
@@ -65,7 +93,7 @@ def dashboard_row(r, show_previous: bool, with_reference: bool) -> SafeString:
     return mark_safe("".join((
         f'<tr data-measure="{escape(m.code)}">\n',
         f'    <th scope="row"><a href="{escape(r.link)}">{escape(m.title)}</a>{fo}</th>\n',
-        f'    <td class="num value">{escape(r.value.text)}</td>\n',
+        f'    <td class="num value">{escape(r.value.text)}{_spc(r)}</td>\n',
         f'    <td class="num n">{escape(n)}</td>\n',
         f'    <td class="num target">{escape(r.target.text)}{near}</td>\n',
         f'    <td><span class="badge {r.badge}">{escape(s.status_label)}</span>{_trend(s)}</td>\n',

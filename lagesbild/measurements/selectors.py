@@ -25,7 +25,7 @@ from lagesbild.catalogue.selectors import measures_on
 from lagesbild.org.models import OrgUnit
 from lagesbild.org.selectors import subtree_q  # noqa: F401 (also used by measurements.api)
 
-from .models import Observation, SubtreeSum, Target
+from .models import Observation, Rebase, SpcSetting, SubtreeSum, Target
 
 # Which stored granularities can be summed into a period of a given granularity.
 COMPATIBLE = {
@@ -167,6 +167,10 @@ class MeasureStatus:
     data_until: Optional[date] = None  # the latest month with data within the dashboard's window
     previous_sums: Sums = field(default_factory=Sums)
     last_year_sums: Sums = field(default_factory=Sums)
+    # The control chart's months (``spc_months`` up to the period's last month) that have a value,
+    # and those values as floats (what the chart computes with); empty unless asked for.
+    spc_periods: list[Period] = field(default_factory=list)
+    spc_values: list[float] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -175,17 +179,21 @@ class MeasureStatus:
 
 def measure_statuses(
     unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False, spark_months: int = 13,
-    targets: Optional[list[Target]] = None,
+    targets: Optional[list[Target]] = None, spc_months: int = 0,
 ) -> list[MeasureStatus]:
-    """Value, target, status, trend, sparkline and data age for each measure at ``unit``.
+    """Value, target, status, trend, sparkline and data age for each measure at ``unit``, and with
+    ``spc_months`` the monthly values of that many months for the control chart (``spc_periods``,
+    ``spc_values``).
 
     One grouped query reads the months from the earliest period needed (the previous period,
-    the same period last year, the sparkline's first month) to the end of ``period``; Python
-    folds those few hundred sums into the periods. A second query fetches the targets.
+    the same period last year, the sparkline's or the control chart's first month) to the end of
+    ``period``; Python folds those few hundred sums into the periods. A second query fetches the targets.
     """
     last_month = Period.containing(period.end, periods.MONTH).previous
     spark_first = last_month.shift(-(spark_months - 1))
-    start = min(period.previous.start, period.same_last_year.start, spark_first.start)
+    spc_first = last_month.shift(-(spc_months - 1)) if spc_months else spark_first
+    monthly_first = min(spark_first.start, spc_first.start)
+    start = min(period.previous.start, period.same_last_year.start, monthly_first)
     wanted = {period, period.previous, period.same_last_year}
     by_period: dict[int, dict[Period, Sums]] = {m.id: defaultdict(Sums) for m in measures}
     monthly: dict[int, dict[Period, Sums]] = {m.id: defaultdict(Sums) for m in measures}
@@ -193,15 +201,30 @@ def measure_statuses(
     compatible = COMPATIBLE[period.granularity]
     containing: dict[date, Period] = {}  # a few distinct first days, hundreds of rows
     month_of: dict[date, Period] = {}
+    # The control chart's months as plain integer columns per measure (numerators, denominators,
+    # rows), not a Sums object per month: 60 measures × 36 months of objects per request made the
+    # garbage collector's full passes several times as frequent.
+    spc_window = periods.periods_between(spc_first, last_month) if spc_months else []
+    spc_at = {p.start: i for i, p in enumerate(spc_window)}
+    spc_cols = {m.id: ([0] * len(spc_window), [None] * len(spc_window), [0] * len(spc_window))
+                for m in measures} if spc_months else {}
     for row in _grouped(unit, by_period, start, period.end, as_of_today):
         m_id, first_day, g = row["measure_id"], row["period_start"], row["granularity"]
         if g in compatible:
             p = containing.get(first_day) or containing.setdefault(first_day, Period.containing(first_day, period.granularity))
             if p in wanted:
                 by_period[m_id][p].add(row["num"], row["den"], row["rows"])
-        if g == periods.MONTH and first_day >= spark_first.start:
-            p = month_of.get(first_day) or month_of.setdefault(first_day, Period(first_day, periods.MONTH))
-            monthly[m_id][p].add(row["num"], row["den"], row["rows"])
+        if g == periods.MONTH:
+            if first_day >= spark_first.start:
+                p = month_of.get(first_day) or month_of.setdefault(first_day, Period(first_day, periods.MONTH))
+                monthly[m_id][p].add(row["num"], row["den"], row["rows"])
+            k = spc_at.get(first_day)
+            if k is not None:
+                nums, dens, counts = spc_cols[m_id]
+                nums[k] += row["num"] or 0
+                if row["den"] is not None:
+                    dens[k] = (dens[k] or 0) + row["den"]
+                counts[k] += row["rows"]
         if first_day > data_until.get(m_id, date.min):
             data_until[m_id] = first_day
     targets = effective_targets(unit, measures, period.start, targets)
@@ -215,9 +238,35 @@ def measure_statuses(
         t = targets.get(m.id)
         s = st.status(value, t.comparator, t.value, t.warning_band) if t else (st.NO_DATA if value is None else None)
         series = [(p, monthly[m.id][p].value(m)) for p in months]
+        spc_periods, spc_values = [], []
+        if spc_months:
+            nums, dens, counts = spc_cols[m.id]
+            for k, p in enumerate(spc_window):
+                if counts[k]:
+                    v = _float_value(nums[k], dens[k], m)
+                    if v is not None:
+                        spc_periods.append(p)
+                        spc_values.append(v)
         out.append(MeasureStatus(m, period, value, sums, t, s, prev, ly, st.trend(value, prev, m.direction), series,
-                                 data_until.get(m.id), prev_sums, ly_sums))
+                                 data_until.get(m.id), prev_sums, ly_sums, spc_periods, spc_values))
     return out
+
+
+def _float_value(num: int, den: Optional[int], measure: Measure) -> Optional[float]:
+    """``float(Sums(num, den, rows).value(measure))`` for rows > 0, by integer arithmetic: the same
+    half-up rounding of the exact ratio (Decimal's 28 digits never decide a tie for counts below
+    10¹²), a few times faster, for the thousands of monthly values of a dashboard's control charts.
+    Held to Sums.value by the tests."""
+    factor = ratio.MULTIPLIERS.get(measure.unit)
+    if factor is None:  # a count: the numerator itself
+        return float(num)
+    if not den:
+        return None
+    if num < 0 or den < 0:
+        value = ratio.rate(num, den, measure.unit, measure.decimals)
+        return None if value is None else float(value)
+    scale = 10 ** measure.decimals
+    return ((2 * num * factor * scale + den) // (2 * den)) / scale
 
 
 def period_statuses(unit: OrgUnit, measures: list[Measure], period: Period, as_of_today: bool = False,
@@ -454,4 +503,20 @@ def reference_series(measure: Measure, ref_unit: OrgUnit, first: Period, last: P
     )
     for r in rows:
         out[Period.containing(r["period_start"], first.granularity)].add(r["num"], r["den"], r["rows"])
+    return out
+
+
+def spc_settings(codes: Iterable[str]) -> dict[str, SpcSetting]:
+    """The control-chart settings of the measures that have any, by measure code (one query)."""
+    return {s.measure_code: s for s in SpcSetting.objects.filter(measure_code__in=list(codes))}
+
+
+def rebases_for(unit: OrgUnit, codes: Iterable[str]) -> dict[str, list[Rebase]]:
+    """The rebases that hold at ``unit`` – recorded at it or at a unit above it – by measure code,
+    oldest month first (one query for all the measures of a dashboard)."""
+    out: dict[str, list[Rebase]] = defaultdict(list)
+    qs = (Rebase.objects.filter(measure_code__in=list(codes), org_unit__path__in=ancestor_paths(unit))
+          .select_related("org_unit").order_by("month", "org_unit__depth", "pk"))
+    for r in qs:
+        out[r.measure_code].append(r)
     return out

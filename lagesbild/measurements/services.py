@@ -29,7 +29,7 @@ from lagesbild.org import audit, permissions, scope
 from lagesbild.org.models import Membership, OrgUnit
 
 from . import importers, subtree_sums
-from .models import Observation, ReferenceObservation, Target
+from .models import RUN_LENGTHS, Observation, Rebase, ReferenceObservation, SpcSetting, Target
 
 log = logging.getLogger(__name__)
 DATA_ROLES = {Membership.Role.ADMIN, Membership.Role.STRATEGIST}
@@ -397,3 +397,82 @@ def delete_target(target: Target, *, actor: Actor) -> None:
 
 def may_import(user) -> bool:
     return scope.has_role(user, DATA_ROLES)
+
+
+# --- control charts: the settings of a measure and rebases (docs/spc.md) ----------------------
+
+SPC_FILE = "styrdiagram"
+FIX_AFTER_MAX = 120  # ten years of months
+REASON_MAX = Rebase._meta.get_field("reason").max_length
+
+
+def _require_measure(code: str) -> None:
+    if not Measure.objects.filter(code=code).exists():
+        raise InputError.one(SPC_FILE, "okänt mått", column="mått", value=code)
+
+
+def set_spc_settings(measure_code: str, *, actor: Actor, fix_after: Optional[int], run_length: int) -> SpcSetting:
+    """How the measure's control chart is drawn everywhere: "fix after N points" (None: every point
+    of a group is its baseline; N ≥ 2) and the run length of a trend or shift (7 or 6). They belong
+    to the measure, across its versions, as its catalogue entry does: an administrator or a
+    strategist changes them."""
+    permissions.require(actor, permissions.CATALOGUE_ROLES)
+    problems = ProblemList()
+    if fix_after is not None and not 2 <= fix_after <= FIX_AFTER_MAX:
+        problems.add(SPC_FILE, f"fixera efter N punkter: N ska vara minst 2 (gränserna behöver en glidande "
+                               f"variationsbredd) och högst {FIX_AFTER_MAX}, eller tomt för alla punkter",
+                     column="fixera efter", value=str(fix_after))
+    if run_length not in RUN_LENGTHS:
+        problems.add(SPC_FILE, "en trend eller ett skift är 7 eller 6 punkter i följd", column="serielängd",
+                     value=str(run_length))
+    problems.raise_if_any()
+    with transaction.atomic():
+        _require_measure(measure_code)
+        setting = SpcSetting.objects.select_for_update().filter(measure_code=measure_code).first()
+        before = (setting.fix_after, setting.run_length) if setting else (None, RUN_LENGTHS[0])
+        if setting is None:
+            setting = SpcSetting(measure_code=measure_code)
+        setting.fix_after, setting.run_length = fix_after, run_length
+        setting.updated_by = actor.authenticated_user
+        setting.save()
+        audit.record(actor, "spc.settings", setting, measure=measure_code, fix_after=fix_after, run_length=run_length,
+                     was={"fix_after": before[0], "run_length": before[1]})
+    return setting
+
+
+def record_rebase(measure_code: str, org_unit: OrgUnit, month: date, reason: str, *, actor: Actor) -> Rebase:
+    """A new baseline for the measure's control chart at ``org_unit`` (and every unit below it) from
+    ``month`` on, with the reason for it; needs a target role on the unit (a rebase changes the
+    yardstick the chart judges by, as a target does)."""
+    permissions.require(actor, permissions.TARGET_ROLES, org_unit)
+    reason = " ".join((reason or "").split())
+    month = date(month.year, month.month, 1)
+    problems = ProblemList()
+    if not reason:
+        problems.add(SPC_FILE, "ange skälet till den nya baslinjen (t.ex. vilken förändring som infördes)",
+                     column="skäl")
+    elif len(reason) > REASON_MAX:
+        problems.add(SPC_FILE, f"skälet får vara högst {REASON_MAX} tecken", column="skäl", value=f"{len(reason)} tecken")
+    this_month = timezone.localdate().replace(day=1)
+    if month > this_month:
+        problems.add(SPC_FILE, "en ny baslinje kan inte börja i en månad som inte har börjat", column="månad",
+                     value=f"{month:%Y-%m}")
+    problems.raise_if_any()
+    with transaction.atomic():
+        _require_measure(measure_code)
+        if Rebase.objects.filter(measure_code=measure_code, org_unit=org_unit, month=month).exists():
+            raise InputError.one(SPC_FILE, "det finns redan en ny baslinje för måttet och enheten den månaden",
+                                 column="månad", value=f"{month:%Y-%m}")
+        rebase = Rebase.objects.create(measure_code=measure_code, org_unit=org_unit, month=month, reason=reason,
+                                       created_by=actor.authenticated_user)
+        # The reason is free text: it stays in the table, not in the audit log.
+        audit.record(actor, "spc.rebase.create", rebase, measure=measure_code, unit=org_unit.code, month=f"{month:%Y-%m}")
+    return rebase
+
+
+def delete_rebase(rebase: Rebase, *, actor: Actor) -> None:
+    permissions.require(actor, permissions.TARGET_ROLES, rebase.org_unit)
+    with transaction.atomic():
+        audit.record(actor, "spc.rebase.delete", rebase, measure=rebase.measure_code, unit=rebase.org_unit.code,
+                     month=f"{rebase.month:%Y-%m}")
+        rebase.delete()

@@ -11,4 +11,8 @@ urlpatterns = [
     path("<str:code>/export.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
     path("<str:code>/matt/<slug:measure>/", views.measure_detail, name="measure"),
     path("<str:code>/matt/<slug:measure>/tratt/", funnel_web.funnel, name="funnel"),
+    path("<str:code>/matt/<slug:measure>/styrdiagram/installningar/", views.spc_settings, name="spc_settings"),
+    path("<str:code>/matt/<slug:measure>/styrdiagram/baslinje/", views.rebase_add, name="rebase_add"),
+    path("<str:code>/matt/<slug:measure>/styrdiagram/baslinje/<int:pk>/ta-bort/", views.rebase_delete,
+         name="rebase_delete"),
 ]

@@ -5,24 +5,26 @@ from __future__ import annotations
 from functools import wraps
 from typing import Optional
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lagesbild.calc import fmt, periods
 from lagesbild.calc.periods import Period
 from lagesbild.catalogue.models import FocusArea
 from lagesbild.core.actor import Actor
 from lagesbild.ingest.errors import InputError
-from lagesbild.org import audit, scope
+from lagesbild.org import audit, permissions, scope
 from lagesbild.org.models import OrgUnit
 
 from . import exports, presenters, rendered, selectors, services
+from .models import Rebase
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -119,12 +121,14 @@ def _render_rows(d: presenters.Dashboard) -> None:
     show_previous, with_reference = d.show_previous, d.reference_unit is not None
     for r in rows:
         r.link = measure(r.s.measure.code) + query
+        r.spc_link = r.link + "&granularitet=month#styrdiagram" if r.spc is not None else ""
         r.cycle_link = cycle(r.s.measure.code)
         r.html = rendered.dashboard_row(r, show_previous, with_reference)
 
 
 def _dashboard_context(request, unit: OrgUnit) -> dict:
-    d = presenters.dashboard(unit, _period(request, unit), _focus(request), _as_of_today(request))
+    d = presenters.dashboard(unit, _period(request, unit), _focus(request), _as_of_today(request),
+                             spc=settings.LAGESBILD_DASHBOARD_SPC)
     _render_rows(d)
     return {
         "d": d, "unit": unit, "period": d.period, "rows": d.rows, "reference_unit": d.reference_unit,
@@ -176,7 +180,7 @@ def _query_without(request, *names: str) -> str:
 @_answers_bad_period
 def dashboard_xlsx(request, code):
     unit = _unit(request, code)
-    d = presenters.dashboard(unit, _period(request, unit), _focus(request), _as_of_today(request))
+    d = presenters.dashboard(unit, _period(request, unit), _focus(request), _as_of_today(request), spc=False)
     audit.record(request, "dashboard.export", unit, period=d.period.key)
     return _xlsx_response(exports.dashboard_workbook(d), f"lagesbild-{unit.code}-{d.period.key}.xlsx")
 
@@ -209,9 +213,21 @@ def measure_detail(request, code, measure):
         "behind": page.behind, "behind_count": page.behind_count, "granularity": page.granularity,
         "granularity_label": page.granularity_label, "sex": page.sex, "as_of_today": page.as_of_today,
         "series_granularities": [(g, periods.LABELS[g]) for g in periods.GRANULARITIES], "improvement": page.improvement,
-        **_period_form(request, unit, period),
+        **_period_form(request, unit, period), **_spc_context(request, unit, page),
     }
     return render(request, "measurements/measure.html", context)
+
+
+def _spc_context(request, unit: OrgUnit, page) -> dict:
+    """Who may change the control chart's settings and rebases here, and which rebase each may delete."""
+    if page.spc_rules is None:
+        return {}
+    user = request.user
+    return {
+        "may_set_spc": scope.has_role(user, permissions.CATALOGUE_ROLES),
+        "may_rebase": scope.has_role(user, permissions.TARGET_ROLES, unit),
+        "spc_rebases": [(r, scope.has_role(user, permissions.TARGET_ROLES, r.rebase.org_unit)) for r in page.spc_rebases],
+    }
 
 
 @login_required
@@ -246,3 +262,71 @@ def import_data(request):
                 return redirect(target)
     template = "measurements/_import_form.html" if request.headers.get("HX-Request") else "measurements/import.html"
     return render(request, template, {"problems": problems}, status=422 if problems else 200)
+
+
+# --- the control chart's settings and rebases (services.set_spc_settings, record_rebase, delete_rebase)
+
+
+def _spc_back(request, unit: OrgUnit, measure: str) -> str:
+    """Back to the measure page's control chart, in the period the form was sent from."""
+    query = "?granularitet=month"
+    try:
+        query += f"&period={Period.parse(request.POST.get('period', '')).key}"
+    except ValueError:
+        pass
+    return reverse("measurements:measure", args=[unit.code, measure]) + query + "#styrdiagram"
+
+
+def _problems(request, exc: InputError, what: str) -> None:
+    for p in exc.problems:
+        messages.error(request, f"{what}: {p.message}" + (f" ({p.value})" if p.value else "") + ".")
+
+
+@login_required
+@require_POST
+def spc_settings(request, code, measure):
+    unit = _unit(request, code)
+    fix, run = request.POST.get("fix_after", "").strip(), request.POST.get("run_length", "7").strip()
+    if not (fix.isdigit() or not fix) or not run.isdigit():
+        messages.error(request, "Inställningarna sparades inte: fixera efter och serielängd ska vara heltal.")
+        return redirect(_spc_back(request, unit, measure))
+    try:
+        services.set_spc_settings(measure, actor=Actor.from_request(request), fix_after=int(fix) if fix else None,
+                                  run_length=int(run))
+    except InputError as exc:
+        _problems(request, exc, "Inställningarna sparades inte")
+    else:
+        messages.success(request, "Styrdiagrammets inställningar är sparade; de gäller måttet på alla enheter.")
+    return redirect(_spc_back(request, unit, measure))
+
+
+@login_required
+@require_POST
+def rebase_add(request, code, measure):
+    unit = _unit(request, code)
+    text = request.POST.get("month", "").strip()
+    try:
+        month = Period.parse(text)
+        if month.granularity != periods.MONTH:
+            raise ValueError
+    except ValueError:
+        messages.error(request, f"Den nya baslinjen sparades inte: ange månaden som ÅÅÅÅ-MM ({text[:20]!r}).")
+        return redirect(_spc_back(request, unit, measure))
+    try:
+        services.record_rebase(measure, unit, month.start, request.POST.get("reason", ""), actor=Actor.from_request(request))
+    except InputError as exc:
+        _problems(request, exc, "Den nya baslinjen sparades inte")
+    else:
+        messages.success(request, f"Ny baslinje från {month.label} sparad för {unit.name} och enheterna under.")
+    return redirect(_spc_back(request, unit, measure))
+
+
+@login_required
+@require_POST
+def rebase_delete(request, code, measure, pk):
+    unit = _unit(request, code)
+    rebase = get_object_or_404(Rebase.objects.select_related("org_unit"), pk=pk, measure_code=measure)
+    permissions.require_visible(request.user, rebase.org_unit)
+    services.delete_rebase(rebase, actor=Actor.from_request(request))
+    messages.success(request, f"Den nya baslinjen från {rebase.month:%Y-%m} är borttagen.")
+    return redirect(_spc_back(request, unit, measure))

@@ -247,10 +247,13 @@ SPC_STYLE = {  # variation: (colour, shape, Swedish legend label)
 }
 
 
-def spc_spec(points: list[dict], title: str, y_title: str, target: Optional[dict], zero: bool = True) -> dict:
+def spc_spec(points: list[dict], title: str, y_title: str, target: Optional[dict], zero: bool = True,
+             rebases: Optional[list[dict]] = None) -> dict:
     """An XmR chart: the values, the centre line and the process limits of each rebase group
     (solid and dashed grey), the target (red dashed) and every point coloured and shaped by its
-    variation. ``points``: {"period", "value", "mean", "lower", "upper", "variation", "group", "tip"}."""
+    variation. ``points``: {"period", "value", "mean", "lower", "upper", "variation", "group", "tip"};
+    ``rebases``: {"period", "text"} for each point that starts a new group, drawn as a dotted
+    vertical rule labelled "Ny baslinje" whose accessible text is the reason."""
     order = [p["period"] for p in points]
     x = {"field": "period", "type": "ordinal", "sort": order, "title": None, "scale": {"domain": order},
          "axis": {"labelAngle": 0, "values": x_label_values(order), "labelFontSize": FONT_SIZE, "labelOverlap": False}}
@@ -280,6 +283,15 @@ def spc_spec(points: list[dict], title: str, y_title: str, target: Optional[dict
     if target is not None:
         layers.append({"mark": {"type": "rule", "color": SERIES_STYLE["target"][0], "strokeDash": [6, 4], "aria": False},
                        "encoding": {"y": {"datum": target["value"]}}})
+    if rebases:
+        marks = [{"period": r["period"], "tip": f"Ny baslinje från {r['period']}: {r['text']}"} for r in rebases]
+        layers.append({"data": {"values": marks},
+                       "mark": {"type": "rule", "color": "#212b32", "strokeDash": [2, 2], "strokeWidth": 1.5},
+                       "encoding": {"x": x, "description": {"field": "tip", "type": "nominal"}}})
+        layers.append({"data": {"values": marks},
+                       "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 4, "y": 2, "fontSize": FONT_SIZE,
+                                "color": "#212b32", "aria": False},
+                       "encoding": {"x": x, "text": {"value": "Ny baslinje"}}})
     layers.append({"mark": {"type": "point", "filled": True, "size": 60},
                    "encoding": {"x": x, "y": y("value"), "description": {"field": "tip", "type": "nominal"},
                                 "color": {"field": "label", "type": "nominal", "legend": legend,
@@ -292,7 +304,8 @@ def spc_spec(points: list[dict], title: str, y_title: str, target: Optional[dict
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "data": {"values": data}, "layer": layers, "width": TIME_SERIES_WIDTH, "height": TIME_SERIES_HEIGHT,
-        "description": f"{title}: styrdiagram med {len(points)} punkter, {len(special)} med särskild orsak",
+        "description": f"{title}: styrdiagram med {len(points)} punkter, {len(special)} med särskild orsak"
+                       + "".join(f"; ny baslinje från {r['period']}" for r in rebases or ()),
         "config": {"view": {"stroke": None}},
     }
 

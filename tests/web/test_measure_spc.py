@@ -47,4 +47,5 @@ def test_a_series_too_short_for_limits_has_no_control_chart(client):
                                      "kort.csv", actor=Actor.system())
     client.force_login(_user("strateg", "08", "strategist"))
     page = client.get(f"/uppfoljning/{unit.code}/matt/t-kort/?period=2025-06").content.decode()
-    assert "Styrdiagram" not in page
+    assert "Visa styrdiagrammet som tabell" not in page and "i senaste månaden" not in page  # no chart …
+    assert "Styrdiagrammet visas när måttet har värden för minst 12 månader" in page  # … and the page says why
