@@ -397,6 +397,89 @@ _GENERIC_TEXTS: list[list[list[str]]] = [
          "ringde 1177}."],
         ["{Telefonitiden|Bemanningen i telefon} ses över."],
     ],
+    [  # blood transfusion
+        ["{Blodpåse|Erytrocytkoncentrat|Blodenhet} {hämtades utan|levererades utan} {bastest|BAS-test|"
+         "korrekt märkning} från blodcentralen.",
+         "Transfusion {påbörjades|startades} innan {kontrollen|signeringen} var {klar|gjord}."],
+        ["Transfusionen avbröts{| och blodcentralen kontaktades}."],
+    ],
+    [  # oxygen and suction
+        ["{Syrgastuben|Syrgasen} var {tom|nästan tom} när {patienten|pat.} skulle {flyttas|transporteras} "
+         "till {röntgen|operation|annan avdelning}.",
+         "{Syrgasflödet|Syrgasen} var {felinställt|inte påkopplat} efter {förflyttningen|transporten}."],
+        ["Saturationen {sjönk|föll} {tillfälligt|snabbt} men {återhämtade sig|steg igen}."],
+    ],
+    [  # nutrition
+        ["{Patienten|Pat.} {fick inget att äta|missade måltider|blev utan mat} {under dagen|i ett dygn} "
+         "{efter undersökningen|då fastan inte hävdes}.",
+         "{Nutritionsbedömning|Undernäringsbedömning} {gjordes inte|saknades} trots {viktnedgång|låg vikt}."],
+        ["Dietist {kopplades in|kontaktades}."],
+    ],
+    [  # radiology
+        ["{Röntgenundersökningen|DT-undersökningen|MR-undersökningen} gjordes på {fel sida|fel kroppsdel} "
+         "{pga|på grund av} {otydlig beställning|fel i beställningen}.",
+         "{Kontrastmedel|Kontrast} gavs trots {känd allergi|nedsatt njurfunktion}."],
+        ["{Ny undersökning|Om-undersökning} {fick göras|beställdes}."],
+    ],
+    [  # lifts and moving
+        ["{Personlyften|Taklyften|Lyften} {gick sönder|stannade} under {förflyttning|lyft} och {patienten|pat.} "
+         "{blev hängande|fick sänkas ned manuellt}.",
+         "{Förflyttningen|Lyftet} gjordes {utan hjälpmedel|av en person} och {personalen|undersköterskan} "
+         "{skadade ryggen|fick ont i ryggen}."],
+        ["{Arbetsmiljöanmälan|Anmälan} gjord."],
+    ],
+    [  # heat and facilities
+        ["{Värmen|Ventilationen|Hissen} {fungerade inte|var ur funktion} {på avdelningen|i huset} "
+         "{under flera dagar|under helgen}.",
+         "{Vattenläcka|Strömavbrott} {på avdelningen|i mottagningen} {under förmiddagen|på kvällen}."],
+        ["{Fastighetsjouren|Fastighetsägaren} {kontaktades|larmades}."],
+    ],
+    [  # consent and information
+        ["{Patienten|Pat.} {fick inte|fick ingen} information om {biverkningar|behandlingen|planen} "
+         "{före|inför} {ingreppet|behandlingen}.",
+         "Samtycke {inhämtades inte|dokumenterades inte} {före|innan} {undersökningen|ingreppet}."],
+        ["{Patienten|Pat.} {var missnöjd|upplevde sig överkörd}."],
+    ],
+    [  # death and certificates
+        ["{Dödsbeviset|Dödsbevis} {skrevs inte|utfärdades sent|var felaktigt} och {begravningsbyrån|"
+         "de anhöriga} fick vänta.",
+         "{Den avlidne|Avliden patient} {fördes till bårhuset|flyttades} utan {ID-märkning|id-band}."],
+        ["{Rutin för|Rutinen vid} dödsfall ses över."],
+    ],
+    [  # sterile goods
+        ["{Instrumentet|Instrumenten|Operationsinstrumenten} var {inte sterila|felpackade|smutsiga} "
+         "{vid uppdukning|på operationssalen}.",
+         "{Sterilcentralen|Steriltekniska enheten} levererade {fel galler|ofullständigt galler}."],
+        ["{Operationen|Ingreppet} {försenades|fick vänta} {en timme|30 minuter}."],
+    ],
+    [  # pain relief
+        ["{Patienten|Pat.} fick {ingen smärtlindring|otillräcklig smärtlindring|vänta på smärtlindring} "
+         "{på flera timmar|under natten|efter operationen}.",
+         "{Smärtskattning|VAS} {gjordes inte|dokumenterades inte} {regelbundet|efter operationen}."],
+        ["{Smärtteamet|Narkosläkaren} kontaktades."],
+    ],
+    [  # wrong patient record
+        ["{Anteckning|Journalanteckning|Diktat} {skrevs|signerades|fördes} i {fel patients journal|"
+         "fel journal}.",
+         "{Journalen|Anteckningen} {saknades|var inte skriven} {efter besöket|vid nästa besök}."],
+        ["Felet {rättades|korrigerades} {enligt rutin|av ansvarig}."],
+    ],
+    [  # children and neonatal
+        ["{Nyfödd|Barnet} {fick inte|saknade} {K-vitamin|PKU-prov|hörselscreening} {före hemgång|enligt rutin}.",
+         "{Barnet|Nyfödda} {vägdes inte|fick fel mängd ersättning} {under första dygnet|vid matningen}."],
+        ["{Föräldrarna|Familjen} {kontaktades|kallades tillbaka}."],
+    ],
+    [  # home care coordination
+        ["{Samordnad individuell plan|SIP} {gjordes inte|saknades} {trots behov|före hemgång}.",
+         "{Kommunen|Biståndshandläggaren} {fick inte|saknade} {inskrivningsmeddelande|information} "
+         "{i tid|via Prator|via Lifecare}."],
+        ["{Vårdplaneringen|Planeringen} {försenades|blev fel}."],
+    ],
+    [  # vaccination
+        ["{Vaccinationen|Vaccinet} {gavs|gavs felaktigt} {två gånger|för tidigt|utan förskrivning}.",
+         "{Vaccinet|Vaccin} {förvarades|hade förvarats} {i fel temperatur|utan kylkedja}."],
+        ["{Smittskydd|Vaccinsamordnaren} informerades."],
+    ],
 ]
 
 
@@ -493,6 +576,9 @@ def description(rng: random.Random, pattern: str | None) -> str:
     incident of no pattern."""
     if pattern is None:
         text = _compose(rng, rng.choice(_GENERIC_TEXTS))
+        if rng.random() < 0.2:  # a remark of another kind, as real texts wander
+            other = rng.choice(_GENERIC_TEXTS)
+            text += " " + _compose(rng, [rng.choice(other[1:] or other)])
     else:
         text = _compose(rng, _PATTERN_TEXTS[pattern])
     if rng.random() < TYPO_SHARE:

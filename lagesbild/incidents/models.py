@@ -98,3 +98,6 @@ class Complaint(models.Model):
     def as_record(self) -> complaint_stats.Complaint:
         return complaint_stats.Complaint(self.case, self.received, str(self.unit_id), self.channel, self.category,
                                          self.sex, self.forwarded, self.action_taken)
+
+
+from .topic_models import Topic, TopicAssignment, TopicModel  # noqa: E402,F401  (text clustering, docs/clusters.md)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import source_views, views
+from . import cluster_views, source_views, views
 
 app_name = "incidents"
 urlpatterns = [
@@ -13,4 +13,7 @@ urlpatterns = [
     path("<str:code>/arenden/", views.cases, name="cases"),
     path("<str:code>/klagomal/", views.complaints, name="complaints"),
     path("<str:code>/klagomal/arenden/", views.complaint_cases, name="complaint_cases"),
+    path("<str:code>/monster/", cluster_views.page, name="clusters"),
+    path("<str:code>/monster/arenden/", cluster_views.cases, name="cluster_cases"),
+    path("<str:code>/monster/rakna-om/", cluster_views.refit, name="clusters_refit"),
 ]

@@ -67,6 +67,7 @@ REGION_PRIVATE = {
     # Another region's incidents and their cases (free text is personal data).
     "/avvikelser/01/": 403,
     "/avvikelser/01/arenden/": 403,
+    "/avvikelser/01/monster/": 403,
 }
 
 
