@@ -153,10 +153,17 @@ def incidents_import(args) -> int:
     _django()
     from lagesbild.incidents import services
     from lagesbild.incidents.models import Source
+    from lagesbild.org.models import OrgUnit
 
     actor = _actor(args)
     if args.mapping:
-        source = services.save_source(Path(args.mapping).stem, Path(args.mapping).read_text(encoding="utf-8"), actor=actor)
+        owner = None
+        if args.unit:
+            owner = OrgUnit.objects.filter(code=args.unit).first()
+            if owner is None:
+                raise UsageError(f"enheten {args.unit!r} finns inte")
+        source = services.save_source(Path(args.mapping).stem, Path(args.mapping).read_text(encoding="utf-8"),
+                                      actor=actor, owner=owner)
     else:
         source = Source.objects.filter(name=args.source).first()
         if source is None:
@@ -447,6 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--mapping", help="mappning (YAML); sparas för källan så att nästa export läses likadant")
     which.add_argument("--source", help="en sparad källas namn")
+    p.add_argument("--unit", help="med --mapping: enhetskoden för källans ägare (förval: din översta enhet; "
+                                  "för --system hela installationen)")
     _add_actor(p)
     p.set_defaults(func=incidents_import)
     p = inc.add_parser("purge", help="rensa fritexten i ärenden äldre än lagringstiden (ärendena och siffrorna finns kvar)")

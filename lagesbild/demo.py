@@ -42,11 +42,12 @@ def _users(users=USERS) -> list[str]:
     return lines
 
 
-def load_demo(today=None, patient_records: bool = True, incidents: bool = True) -> list[str]:
+def load_demo(today=None, patient_records: bool = True, incidents: bool = True, patterns: bool = True) -> list[str]:
     """Load the demo; idempotent, so `make demo` can run again and again. The actions' dates
     follow ``today`` (default: the local date; see lagesbild.demo_region.load); without
     ``patient_records`` the records' measures are loaded as plain observations (faster, for tests);
-    without ``incidents`` the incident and complaint exports are left out (faster, for tests)."""
+    without ``incidents`` the incident and complaint exports are left out and without ``patterns``
+    their descriptions' patterns are not sought (faster, for tests)."""
     with transaction.atomic():
         users = _users()
         out = []
@@ -57,6 +58,6 @@ def load_demo(today=None, patient_records: bool = True, incidents: bool = True) 
         from lagesbild.demo_region.load import load as load_region
 
         out += load_region(get_user_model().objects.get(username="regionadmin"), today=today,
-                           patient_records=patient_records, incidents=incidents)
+                           patient_records=patient_records, incidents=incidents, patterns=patterns)
         users += _users(LATE_USERS)
     return ["Demodata laddad:", *out, "Logga in på http://127.0.0.1:8000/ som:", *users]

@@ -27,7 +27,9 @@ from lagesbild.catalogue.models import FocusArea, Measure
 from lagesbild.core.actor import Actor
 from lagesbild.improvement import services as improvement
 from lagesbild.improvement.models import ActionPlan, Analysis
+from lagesbild.incidents import clusters
 from lagesbild.incidents import services as incident_services
+from lagesbild.incidents.topic_models import TopicModel
 from lagesbild.measurements import services as measurements
 from lagesbild.org import services as org
 from lagesbild.org.models import OrgUnit
@@ -36,7 +38,7 @@ from lagesbild.patients import services as patient_services
 
 from . import DATA_DIR, patients, series
 from . import incidents as demo_incidents
-from .core import organisation
+from .core import REGION, organisation
 
 STATUS = {"planned": "planerad", "in_progress": "pagar", "done": "klar", "cancelled": "avbruten"}
 EFFECT = {"yes": "ja", "partly": "delvis", "no": "nej", "not_yet": "for_tidigt"}
@@ -68,14 +70,15 @@ STORY_DAY = date(2026, 6, 15)
 
 
 def load(admin, data_dir=DATA_DIR, today: date | None = None, patient_records: bool = True,
-         incidents: bool = True) -> list[str]:
+         incidents: bool = True, patterns: bool = True) -> list[str]:
     """Load the demo region; ``today`` (default: the local date) places the actions' dates.
 
     The four patient-record measures of 2024–2025 are computed from the demo's patient records
     (about 40 000 episodes through the patient import). ``patient_records=False`` loads the same
     figures as plain observations instead (journalmatt.csv), which takes a second instead of half a
     minute: for tests about other things than the records. ``incidents=False`` leaves out the
-    incident and complaint exports (the 28-day measure then stays as observationer.csv has it)."""
+    incident and complaint exports (the 28-day measure then stays as observationer.csv has it);
+    ``patterns=False`` skips finding the patterns in their descriptions (half a minute)."""
     lines = []
     shift = months_since_story(today or timezone.localdate())
 
@@ -98,7 +101,7 @@ def load(admin, data_dir=DATA_DIR, today: date | None = None, patient_records: b
         r = measurements.import_observations(read("journalmatt.csv"), "journalmatt.csv", actor=system)
         lines.append(f"  Mått ur journaldata, som observationer: {r.outcome}, {r.created} nya")
     if incidents:
-        lines += _incidents(data_dir, system)
+        lines += _incidents(data_dir, system, patterns)
     r = measurements.import_observations(read("riket.csv"), "riket.csv", actor=system, reference=True)
     lines.append(f"  Jämförelsedata riket: {r.outcome}, {r.created} nya")
     lines.append(f"  Analyser: {_analyses(data_dir, shift)} nya")
@@ -106,19 +109,23 @@ def load(admin, data_dir=DATA_DIR, today: date | None = None, patient_records: b
     return lines
 
 
-def _incidents(data_dir, actor: Actor) -> list[str]:
+def _incidents(data_dir, actor: Actor, patterns: bool) -> list[str]:
     """The incident system's export and the four complaint channels' exports of 2024–2025, each
     through its own saved mapping; the incidents rewrite `avvikelser-28-dagar` for their months
     with the same figures, derived from the cases."""
-    source = incident_services.save_source("avvikelser", demo_incidents.INCIDENT_MAPPING, actor=actor)
+    region = OrgUnit.objects.get(code=REGION)
+    source = incident_services.save_source("avvikelser", demo_incidents.INCIDENT_MAPPING, actor=actor, owner=region)
     r = incident_services.import_export(demo_incidents.incident_export(data_dir), "avvikelser-2024-2025.csv",
                                         source=source, actor=actor)
     lines = [f"  Avvikelser: {r.outcome}, {r.created} nya, {r.unchanged} oförändrade"]
     for channel, spec in demo_incidents.COMPLAINTS.items():
-        source = incident_services.save_source(channel, spec["mapping"], actor=actor)
+        source = incident_services.save_source(channel, spec["mapping"], actor=actor, owner=region)
         r = incident_services.import_export(demo_incidents.complaint_export(channel), spec["file"], source=source,
                                             actor=actor)
         lines.append(f"  {source.name}: {r.outcome}, {r.created} nya, {r.unchanged} oförändrade")
+    if patterns and TopicModel.current() is None:  # a refit renumbers the patterns: only the first time
+        model = clusters.refit(actor=actor)
+        lines.append(f"  Mönster i avvikelsernas fritext: {model.k} mönster")
     return lines
 
 

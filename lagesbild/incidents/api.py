@@ -19,12 +19,9 @@ from lagesbild.ingest.errors import InputError
 from lagesbild.measurements import services as measurements
 from lagesbild.org import audit, scope
 from lagesbild.org.api_support import query_params
-from lagesbild.org.models import Membership
 
 from . import selectors, services
 from .models import Complaint, Incident, Source
-
-MAPPING_ROLES = {Membership.Role.ADMIN, Membership.Role.STRATEGIST}
 
 
 class YearFilter(drf.Serializer):
@@ -66,10 +63,18 @@ class ComplaintSerializer(drf.ModelSerializer):
 
 
 class SourceSerializer(drf.ModelSerializer):
+    owner = drf.CharField(source="org_unit.code", default=None, read_only=True)
+
     class Meta:
         model = Source
-        fields = ["id", "name", "kind", "mapping", "updated_at"]
+        fields = ["id", "name", "kind", "owner", "mapping", "updated_at"]
         read_only_fields = ["id", "kind", "updated_at"]
+
+
+class SourceWriteSerializer(drf.Serializer):
+    name = drf.CharField(max_length=120, help_text="Källans namn (mappningens source: går före).")
+    mapping = drf.CharField(help_text="Mappningen i YAML.")
+    owner = drf.CharField(required=False, max_length=80, help_text="Enhetskoden för ägaren (förval: din översta enhet).")
 
 
 def _problems(exc: InputError) -> Response:
@@ -159,20 +164,23 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     strategist's role; importing an export through it needs a role that may import data."""
 
     serializer_class = SourceSerializer
-    queryset = Source.objects.order_by("name")
 
-    @extend_schema(request=SourceSerializer, responses={201: SourceSerializer, 400: OpenApiTypes.OBJECT},
+    def get_queryset(self):
+        return services.visible_sources(self.request.user).select_related("org_unit").order_by("name")
+
+    @extend_schema(request=SourceWriteSerializer, responses={201: SourceSerializer, 400: OpenApiTypes.OBJECT},
                    summary="Spara en källas mappning (ny eller ändrad)")
     def create(self, request):
-        if not scope.has_role(request.user, MAPPING_ROLES):
+        if not scope.has_role(request.user, services.MAPPING_ROLES):
             raise PermissionDenied("Endast administratörer och strateger får ändra mappningar.")
         data = request.data if isinstance(request.data, dict) else {}
         name, text = str(data.get("name", ""))[:120].strip(), data.get("mapping")
         if not name or not isinstance(text, str):
             return Response({"problems": [{"file": "mappning", "message": "ange name och mapping (YAML)"}]},
                             status=http.HTTP_400_BAD_REQUEST)
+        owner = scope.visible_unit(request.user, str(data["owner"])[:80]) if data.get("owner") else None
         try:
-            source = services.save_source(name, text, actor=Actor.from_request(request))
+            source = services.save_source(name, text, actor=Actor.from_request(request), owner=owner)
         except InputError as exc:
             return _problems(exc)
         return Response(SourceSerializer(source).data, status=http.HTTP_201_CREATED)

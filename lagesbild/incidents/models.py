@@ -23,6 +23,10 @@ class Source(models.Model):
 
     name = models.CharField("källa", max_length=120, unique=True)
     kind = models.CharField("slag", max_length=20, choices=Kind.choices, default=Kind.INCIDENTS)
+    # The unit whose exports these are (a region, a förvaltning): who sees, edits and imports
+    # through the source. None: the whole installation (the system and superusers only).
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name="ägare")
     mapping = models.TextField("mappning (YAML)")
     updated_at = models.DateTimeField(auto_now=True)
 

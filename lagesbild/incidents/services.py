@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from lagesbild.calc import incident_stats as stats
@@ -25,7 +27,7 @@ from lagesbild.ingest import pipeline
 from lagesbild.ingest.errors import InputError, ProblemList
 from lagesbild.ingest.readers import read_bytes
 from lagesbild.measurements import services as measurements
-from lagesbild.org import audit, permissions
+from lagesbild.org import audit, permissions, scope
 from lagesbild.org.models import Membership, OrgUnit
 
 from . import complaint_export, export
@@ -48,28 +50,74 @@ class IncidentImportResult:
     record: object = None
 
 
-def save_source(name: str, mapping_text: str, *, actor: Actor) -> Source:
-    """Create or replace a source's mapping (validated first; an administrator's or a strategist's task)."""
-    permissions.require(actor, {Membership.Role.ADMIN, Membership.Role.STRATEGIST})
+MAPPING_ROLES = {Membership.Role.ADMIN, Membership.Role.STRATEGIST}
+
+
+def visible_sources(user):
+    """The sources whose owner lies within the user's part of the organisation (a source of the
+    whole installation: superusers only)."""
+    if user.is_superuser:
+        return Source.objects.all()
+    paths = [r.path for r in scope.roots(user)]
+    if not paths:
+        return Source.objects.none()
+    match = Q()
+    for path in paths:
+        match |= Q(org_unit__path__startswith=path)
+    return Source.objects.filter(match)
+
+
+def may_manage(user, source: Source | None, roles=MAPPING_ROLES) -> bool:
+    """Whether the user holds one of ``roles`` on the source's owner (or, for a new source, anywhere)."""
+    if source is None:
+        return scope.has_role(user, roles)
+    if source.org_unit is None:
+        return user.is_superuser
+    return scope.can_see(user, source.org_unit) and scope.has_role(user, roles, source.org_unit)
+
+
+def _require_source(actor: Actor, source: Source, roles) -> None:
+    if not actor.is_system and not may_manage(actor.user, source, roles):
+        raise PermissionDenied("Källan hör till en annan del av organisationen eller din roll får inte använda den.")
+
+
+def default_owner(actor: Actor) -> OrgUnit | None:
+    """A new source's owner when none is given: the highest unit where the user may edit mappings
+    (None for the system: the whole installation)."""
+    if actor.is_system:
+        return None
+    return next((r for r in scope.roots(actor.user) if scope.has_role(actor.user, MAPPING_ROLES, r)), None)
+
+
+def save_source(name: str, mapping_text: str, *, actor: Actor, owner: OrgUnit | None = None) -> Source:
+    """Create or replace a source's mapping (validated first), owned by ``owner`` (default: the
+    existing source's owner, or ``default_owner``): an administrator's or a strategist's task on
+    the owner."""
     file = f"{name}.yaml"
     if complaint_export.is_complaints(mapping_text, file):
         mapping, kind = complaint_export.parse_mapping(mapping_text, file), Source.Kind.COMPLAINTS
     else:
         mapping, kind = export.parse_mapping(mapping_text, file), Source.Kind.INCIDENTS
     with transaction.atomic():
-        source = Source.objects.filter(name=mapping.source or name).first()
-        if source is not None and source.kind != kind and (source.incidents.exists() or source.complaints.exists()):
-            raise InputError.one(file, "källan har redan ärenden av det andra slaget; ge mappningen ett nytt namn",
-                                 path="source", value=source.name)
+        source = Source.objects.select_for_update().filter(name=mapping.source or name).first()
+        if source is not None:
+            _require_source(actor, source, MAPPING_ROLES)
+            if source.kind != kind and (source.incidents.exists() or source.complaints.exists()):
+                raise InputError.one(file, "källan har redan ärenden av det andra slaget; ge mappningen ett nytt namn",
+                                     path="source", value=source.name)
+        owner = owner or (source.org_unit if source is not None else default_owner(actor))
+        permissions.require(actor, MAPPING_ROLES, owner)
         source, _ = Source.objects.update_or_create(name=mapping.source or name,
-                                                    defaults={"mapping": mapping_text, "kind": kind})
-        audit.record(actor, "incidents.source", source, name=source.name, kind=kind)
+                                                    defaults={"mapping": mapping_text, "kind": kind, "org_unit": owner})
+        audit.record(actor, "incidents.source", source, name=source.name, kind=kind,
+                     owner=owner.code if owner else "")
     return source
 
 
 def import_export(data: bytes, file: str, *, source: Source, actor: Actor,
                   as_of: date | None = None) -> IncidentImportResult:
     """An export of the source's kind: incidents, or complaints (then ``import_complaints``)."""
+    _require_source(actor, source, measurements.DATA_ROLES)
     if source.kind == Source.Kind.COMPLAINTS:
         return import_complaints(data, file, source=source, actor=actor)
     mapping = export.parse_mapping(source.mapping, f"{source.name}.yaml")
@@ -97,6 +145,9 @@ def import_export(data: bytes, file: str, *, source: Source, actor: Actor,
                 changed.append(old)
         Incident.objects.bulk_create(new, batch_size=2000)
         Incident.objects.bulk_update(changed, [*FIELDS, "source_import", "updated_at"], batch_size=2000)
+        from . import clusters  # here, not at the top: it loads scikit-learn
+
+        clusters.assign_new([i.pk for i in new] + [i.pk for i in changed])  # to the stored patterns, if any
         cells = {(units[found.unit.casefold()].pk, found.reported.replace(day=1)) for _, found in rows}
         cells |= earlier
         observations = write_handling(record, cells, as_of or timezone.localdate())
@@ -123,6 +174,7 @@ def write_handling(record, cells: set[tuple[int, date]], as_of: date) -> dict[st
 def import_complaints(data: bytes, file: str, *, source: Source, actor: Actor) -> IncidentImportResult:
     """A complaints export through its source's mapping: all or nothing, idempotent on the case
     number, a changed case updated in place, cases the export does not hold left as they are."""
+    _require_source(actor, source, measurements.DATA_ROLES)
     mapping = complaint_export.parse_mapping(source.mapping, f"{source.name}.yaml")
     with pipeline.run(COMPLAINTS_KIND, file, data, actor, audit=audit.import_hook(actor, "complaints.import"),
                       target=source.name) as imp:

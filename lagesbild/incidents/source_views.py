@@ -18,7 +18,6 @@ from lagesbild.measurements import services as measurements
 from lagesbild.org import scope
 
 from . import services
-from .api import MAPPING_ROLES
 from .models import Source
 
 EXAMPLE = """\
@@ -36,14 +35,22 @@ columns:
 
 
 def _may_edit(user) -> bool:
-    return scope.has_role(user, MAPPING_ROLES)
+    return scope.has_role(user, services.MAPPING_ROLES)
+
+
+def _source(request, pk: int, roles) -> Source:
+    """A source the user may use with ``roles``: another part of the organisation's is a 404."""
+    source = get_object_or_404(services.visible_sources(request.user), pk=pk)
+    if not services.may_manage(request.user, source, roles):
+        raise PermissionDenied("Din roll får inte använda den här källan.")
+    return source
 
 
 @login_required
 def sources(request):
     if not measurements.may_import(request.user) and not _may_edit(request.user):
         raise PermissionDenied("Endast administratörer och strateger hanterar avvikelsekällor.")
-    listed = Source.objects.annotate(incident_count=Count("incidents", distinct=True),
+    listed = services.visible_sources(request.user).select_related("org_unit").annotate(incident_count=Count("incidents", distinct=True),
                                      complaint_count=Count("complaints", distinct=True)).order_by("kind", "name")
     return render(request, "incidents/sources.html", {"sources": listed, "may_edit": _may_edit(request.user)})
 
@@ -53,7 +60,7 @@ def sources(request):
 def edit_source(request, pk: int | None = None):
     if not _may_edit(request.user):
         raise PermissionDenied("Endast administratörer och strateger får ändra mappningar.")
-    source = get_object_or_404(Source, pk=pk) if pk is not None else None
+    source = _source(request, pk, services.MAPPING_ROLES) if pk is not None else None
     text = source.mapping if source else EXAMPLE
     problems = []
     if request.method == "POST":
@@ -75,7 +82,7 @@ def edit_source(request, pk: int | None = None):
 def import_source(request, pk: int):
     if not measurements.may_import(request.user):
         raise PermissionDenied("Endast administratörer och strateger får importera.")
-    source = get_object_or_404(Source, pk=pk)
+    source = _source(request, pk, measurements.DATA_ROLES)
     problems = []
     if request.method == "POST":
         upload = request.FILES.get("file")

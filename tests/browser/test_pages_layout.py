@@ -48,7 +48,7 @@ def demo(transactional_db, request):
     # The records' figures as plain observations (the pages are the subject here); the incidents
     # and complaints only for their own pages.
     path = getattr(getattr(request.node, "callspec", None), "params", {}).get("path", "")
-    load_demo(patient_records=False, incidents=path.startswith("/avvikelser/"))
+    load_demo(patient_records=False, incidents=path.startswith("/avvikelser/"), patterns=False)
 
 
 @pytest.fixture

@@ -99,7 +99,7 @@ def test_the_demo_in_the_database_reproduces_the_report_on_the_pages(client, tmp
     from lagesbild.org.models import Membership, OrgUnit
 
     admin = get_user_model().objects.create_user("demoadmin")
-    load(admin, patient_records=False)
+    load(admin, patient_records=False, patterns=False)
     region = OrgUnit.objects.get(code="08")
     Membership.objects.create(user=admin, org_unit=region, role="strategist")
     check_incidents(selectors.summary(region, 2025, AS_OF))

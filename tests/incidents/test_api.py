@@ -22,7 +22,7 @@ def loaded(db):
     region = OrgUnit.objects.get(code="08")
     for code in ("AVD1", "AVD2"):
         OrgUnit.objects.create(code=code, name=code, kind="enhet", parent=region)
-    source = services.save_source("synergi", MAPPING, actor=SYSTEM)
+    source = services.save_source("synergi", MAPPING, actor=SYSTEM, owner=region)
     services.import_export(_export(*ROWS), "export.csv", source=source, actor=SYSTEM)
     pn = services.save_source("pn", complaints.MAPPING, actor=SYSTEM)
     services.import_export(complaints._export(*complaints.ROWS), "pn.csv", source=pn, actor=SYSTEM)

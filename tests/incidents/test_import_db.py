@@ -83,12 +83,18 @@ def test_a_changed_layout_is_refused_naming_the_missing_column(source):
 
 
 def test_a_user_may_import_only_for_units_in_scope(source):
+    from django.core.exceptions import PermissionDenied
+
     other = OrgUnit.objects.create(code="SK-AVD", name="Skåne", kind="enhet", parent=OrgUnit.objects.get(code="12"))
-    manager = _user("chef", "AVD1", "manager")
+    source.org_unit = OrgUnit.objects.get(code="08")
+    source.save()
+    strategist = _user("strateg", "08", "strategist")
     with pytest.raises(InputError) as caught:
         services.import_export(_export("S-9;2025-01-02;SK-AVD;Vårdprocess;;;;\n"), "export.csv", source=source,
-                               actor=Actor.cli(manager))
+                               actor=Actor.cli(strategist))
     assert caught.value.problems[0].value == "SK-AVD" and "behörighet" in caught.value.problems[0].message
+    with pytest.raises(PermissionDenied):  # a manager may not import at all
+        services.import_export(_export(*ROWS), "export.csv", source=source, actor=Actor.cli(_user("chef", "AVD1", "manager")))
     assert other.pk and not Incident.objects.exists()
 
 

@@ -4,6 +4,8 @@ the roles that may do so."""
 
 import io
 
+from django.core.exceptions import PermissionDenied
+
 import pytest
 
 from lagesbild.incidents.models import Incident, Source
@@ -57,3 +59,24 @@ def test_a_manager_may_neither_edit_nor_import(client, wards):
         assert client.get(url).status_code == 403
     assert client.post("/avvikelser/kallor/ny/", {"mapping": MAPPING}).status_code == 403
     assert not Source.objects.exists()
+
+
+def test_another_regions_source_is_neither_seen_nor_used(client, wards):
+    from lagesbild.core.actor import Actor
+    from lagesbild.incidents import services
+
+    skane = OrgUnit.objects.get(code="12")
+    theirs = services.save_source("skane", MAPPING.replace("Synergi Kalmar", "Synergi Skåne"), actor=Actor.system(),
+                                  owner=skane)
+    kalmar = _user("strateg", "08", "strategist")
+    client.force_login(kalmar)
+    assert "Synergi Skåne" not in client.get("/avvikelser/kallor/").content.decode()
+    assert client.get(f"/avvikelser/kallor/{theirs.pk}/").status_code == 404
+    assert client.post(f"/avvikelser/kallor/{theirs.pk}/importera/",
+                       {"file": upload(_export(*ROWS), "x.csv")}).status_code == 404
+    # Saving a mapping under their source's name does not take it over.
+    r = client.post("/avvikelser/kallor/ny/", {"mapping": MAPPING.replace("Synergi Kalmar", "Synergi Skåne")})
+    assert r.status_code == 403 and Source.objects.get(pk=theirs.pk).org_unit == skane
+    with pytest.raises(PermissionDenied):
+        services.import_export(_export(*ROWS), "x.csv", source=theirs, actor=Actor(kalmar))
+    assert not Incident.objects.exists()

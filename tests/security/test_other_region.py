@@ -41,14 +41,24 @@ def skane(db, national_user):
     follow = imp.add_follow_up(action, "ja", comment=f"{SECRET} uppföljning", actor=Actor(admin))
     plan = imp.create_plan(region, 2025, 2030, f"{SECRET} plan", actor=Actor(admin))
     activity = imp.add_activity(plan, "obligatorisk", f"{SECRET} aktivitet", actor=Actor(admin))
+    from lagesbild.incidents import services as incidents
+
+    source = incidents.save_source("skane", f"source: {SECRET} Synergi\ncolumns: {{case: A, reported: B, unit: C, "
+                                            "type: D, description: E}\n", actor=Actor(admin), owner=region)
+    incidents.import_export(f"A;B;C;D;E\nS-1;2025-01-02;12-SUS-AVD;Fall;{SECRET} text\n".encode(), "x.csv",
+                            source=source, actor=Actor(admin))
+    from lagesbild.measurements.services import record_rebase
+
+    rebase = record_rebase("t-cross", avd, date(2025, 1, 1), f"{SECRET} ny rutin", actor=Actor(admin))
     return {"obs": obs, "target": target, "analysis": analysis, "action": action, "follow": follow, "plan": plan,
-            "activity": activity}
+            "activity": activity, "source": source, "rebase": rebase}
 
 
 PK_BY_PREFIX = [  # which Skåne object a route's <pk> names
     ("api/v1/^action-plans", "plan"), ("api/v1/^plan-activities", "activity"), ("api/v1/^actions", "action"),
     ("api/v1/^analyses", "analysis"), ("api/v1/^follow-ups", "follow"), ("api/v1/^observations", "obs"),
     ("api/v1/^targets", "target"), ("forbattring/planer", "plan"), ("forbattring/atgard", "action"),
+    ("api/v1/^incident-sources", "source"), ("avvikelser/kallor", "source"), ("uppfoljning/", "rebase"),
 ]
 VALUES = {"code": "12-SUS-AVD", "unit_code": "12-SUS-AVD", "measure_code": "t-cross", "measure": "t-cross",
           "period_key": "2025", "key": "sos-2025", "indicator": "UI1"}
@@ -99,7 +109,8 @@ def test_search_and_lists_do_not_leak(client, kalmar_user, skane):
     client.force_login(kalmar_user)
     for url in ("/organisation/sok/?q=mlig+avd", "/api/v1/org-units/?q=mlig+avd", "/forbattring/forsenade/",
                 "/api/v1/observations/?measure=t-cross", "/api/v1/actions/", "/forbattring/luckor/?enhet=12&ar=2025",
-                "/api/v1/values/?unit=12-SUS-AVD&period=2025"):
+                "/api/v1/values/?unit=12-SUS-AVD&period=2025", "/avvikelser/kallor/", "/api/v1/incident-sources/",
+                "/api/v1/incidents/?unit=08&year=2025", "/avvikelser/08/arenden/?ar=2025"):
         r = client.get(url)
         assert SECRET not in r.content.decode(), url
 
