@@ -50,8 +50,9 @@ def _source(request, pk: int, roles) -> Source:
 def sources(request):
     if not measurements.may_import(request.user) and not _may_edit(request.user):
         raise PermissionDenied("Endast administratörer och strateger hanterar avvikelsekällor.")
-    listed = services.visible_sources(request.user).select_related("org_unit").annotate(incident_count=Count("incidents", distinct=True),
-                                     complaint_count=Count("complaints", distinct=True)).order_by("kind", "name")
+    listed = services.visible_sources(request.user).select_related("org_unit").annotate(
+        incident_count=Count("incidents", distinct=True), complaint_count=Count("complaints", distinct=True),
+    ).order_by("kind", "name")
     return render(request, "incidents/sources.html", {"sources": listed, "may_edit": _may_edit(request.user)})
 
 
