@@ -173,6 +173,31 @@ def incidents_import(args) -> int:
     return 0
 
 
+def incidents_clusters(args) -> int:
+    """Find the patterns in the descriptions anew (--refit: new ids) or assign the incidents that
+    have none to the stored ones (--assign), with a progress bar on stderr."""
+    _django()
+    from rich.progress import Progress
+
+    from lagesbild.incidents import clusters
+
+    with Progress(transient=True, console=_stderr_console()) as bar:
+        tasks = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        if args.refit:
+            model = clusters.refit(actor=_actor(args), k=args.k, progress=progress)
+            message = f"{model}: mönstren har nya nummer"
+        else:
+            message = f"{clusters.assign_new(progress=progress)} avvikelser placerade i de sparade mönstren"
+    print(message)
+    return 0
+
+
 def incidents_purge(args) -> int:
     _django()
     from lagesbild.incidents import services
@@ -458,6 +483,13 @@ def build_parser() -> argparse.ArgumentParser:
                                   "för --system hela installationen)")
     _add_actor(p)
     p.set_defaults(func=incidents_import)
+    p = inc.add_parser("clusters", help="mönster i avvikelsernas fritext (räkna om eller placera nya ärenden)")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--refit", action="store_true", help="hitta mönstren på nytt (nya nummer; uttryckligt val)")
+    what.add_argument("--assign", action="store_true", help="placera ärenden utan mönster i de sparade mönstren")
+    p.add_argument("--k", type=int, default=20, help="antal mönster vid --refit (förval 20)")
+    _add_actor(p)
+    p.set_defaults(func=incidents_clusters)
     p = inc.add_parser("purge", help="rensa fritexten i ärenden äldre än lagringstiden (ärendena och siffrorna finns kvar)")
     p.add_argument("--older-than-months", type=int, required=True, help="registrerade för mer än så här många månader sedan")
     _add_actor(p)

@@ -207,3 +207,17 @@ def test_the_refit_button(client, region):
     page = client.get(r.url).content.decode()
     assert "Mönstren är omräknade: 6 mönster" in page and "6 mönster beräknade" in page
     assert "Enheter med flest" in page and "Exempel" in page
+
+
+def test_the_command_line_refits_only_when_asked_and_assigns_the_rest(region, capsys):
+    from lagesbild.cli import main
+
+    assert main(["incidents", "clusters", "--assign"]) == 0  # before any refit: nothing to assign to
+    assert "0 avvikelser" in capsys.readouterr().out and not TopicModel.objects.exists()
+    assert main(["incidents", "clusters", "--refit", "--k", str(K), "--system"]) == 0
+    row = TopicModel.current()
+    assert row.k == K and "nya nummer" in capsys.readouterr().out
+    assert TopicAssignment.objects.filter(model=row).count() == Incident.objects.exclude(description="").count()
+    TopicAssignment.objects.filter(incident__case="S-1").delete()
+    assert main(["incidents", "clusters", "--assign"]) == 0
+    assert "1 avvikelser" in capsys.readouterr().out and TopicModel.objects.count() == 1
