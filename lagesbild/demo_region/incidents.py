@@ -201,6 +201,16 @@ def _deal(rng, items: list, counts: dict[str, int], preferred=None) -> list[str]
 
 def incident_rows(data_dir: Path) -> list[tuple]:
     """The incident export's rows (INCIDENT_HEADER) for YEARS."""
+    return [row for row, _ in _incidents(data_dir)]
+
+
+def incident_patterns(data_dir: Path) -> dict[str, str | None]:
+    """Each incident's planted pattern (a key of incident_texts.PATTERNS) or None, by case number:
+    the truth the text clustering is checked against."""
+    return {row[0]: pattern for row, pattern in _incidents(data_dir)}
+
+
+def _incidents(data_dir: Path) -> list[tuple[tuple, str | None]]:
     kinds = {u.code: u.care for u in enheter_of(organisation())}
     cells = handling_cells(data_dir)
     rows = []
@@ -232,9 +242,9 @@ def incident_rows(data_dir: Path) -> list[tuple]:
             text_rng = seeded_rng("incident-text", year, n)
             occurred = reported - timedelta(days=int(text_rng.random() * 3))
             severity = "Allvarlig skada" if i in lex else _pick(text_rng, SEVERITY)
-            rows.append((f"AV-{year}-{n:05d}", reported.isoformat(), occurred.isoformat(),
-                         closed.isoformat() if closed else "", unit, types[i], causes[i], severity,
-                         "Ja" if i in lex else "Nej", incident_texts.description(text_rng, pattern)))
+            rows.append(((f"AV-{year}-{n:05d}", reported.isoformat(), occurred.isoformat(),
+                          closed.isoformat() if closed else "", unit, types[i], causes[i], severity,
+                          "Ja" if i in lex else "Nej", incident_texts.description(text_rng, pattern)), pattern))
     return rows
 
 
