@@ -17,7 +17,7 @@ from lagesbild.org.models import OrgUnit
 
 from .models import Complaint, Incident
 
-FILTERS = ("typ", "orsak", "lex_maria", "inom_28", "oppna")
+FILTERS = ("typ", "orsak", "lex_maria", "inom_28", "oppna", "enhet")
 COMPLAINT_FILTERS = ("kanal", "kategori", "kon", "vidare", "atgard", "enhet")
 # The measure whose denominator is a unit's care days (vårddagar) in a month: the starter
 # catalogue's share of care days taken by patients ready for discharge.
@@ -62,7 +62,8 @@ def open_cases(unit: OrgUnit, as_of: date) -> OpenCases:
 
 def cases(unit: OrgUnit, year: int, as_of: date, **given: str):
     """The year's cases in the subtree behind a figure: ``typ``, ``orsak`` ("Ej angiven" for blank),
-    ``lex_maria=1``, ``inom_28=1|0`` (due, and handled within 28 days or not), ``oppna=1``."""
+    ``lex_maria=1``, ``inom_28=1|0`` (due, and handled within 28 days or not), ``oppna=1``,
+    ``enhet`` (a unit code within the subtree: that unit and everything under it)."""
     query = _subtree(unit).filter(reported__year=year).select_related("unit", "source").order_by("reported", "case")
     if given.get("typ"):
         query = query.filter(type=given["typ"])
@@ -72,6 +73,8 @@ def cases(unit: OrgUnit, year: int, as_of: date, **given: str):
         query = query.filter(lex_maria=True)
     if given.get("oppna") == "1":
         query = query.filter(closed__isnull=True)
+    if given.get("enhet"):
+        query = query.filter(unit__path__startswith=_within(unit, given["enhet"]))
     if given.get("inom_28") in ("0", "1"):
         wanted = given["inom_28"] == "1"
         due = [i for i in query if stats.is_due(i.as_record(), as_of)]
@@ -173,6 +176,11 @@ def complaint_cases(unit: OrgUnit, year: int, **given: str):
     if given.get("atgard") == "1":
         query = query.filter(forwarded=True, action_taken=True)
     if given.get("enhet"):
-        child = OrgUnit.objects.filter(code=given["enhet"], path__startswith=unit.path).first()
-        query = query.filter(unit__path__startswith=child.path) if child else query.none()
+        query = query.filter(unit__path__startswith=_within(unit, given["enhet"]))
     return query
+
+
+def _within(unit: OrgUnit, code: str) -> str:
+    """The path of the unit ``code`` inside ``unit``'s subtree; a path nothing has for any other."""
+    child = OrgUnit.objects.filter(code=code, path__startswith=unit.path).first()
+    return child.path if child else "\x00no such unit"

@@ -57,3 +57,14 @@ def test_the_28_day_filter_lists_the_cases_behind_the_share(client, incidents):
     late = client.get("/avvikelser/MED/arenden/?ar=2025&inom_28=0").content.decode()
     assert "S-2" in late and "S-3" in late and "S-1" not in late
     assert "S-1" in client.get("/avvikelser/MED/arenden/?ar=2025&inom_28=1").content.decode()
+
+
+def test_the_counts_per_child_unit_lead_to_that_units_cases(client, incidents):
+    client.force_login(_user("strateg", "08", "strategist"))
+    page = client.get("/avvikelser/MED/?ar=2025").content.decode()
+    assert "?ar=2025&amp;enhet=AVD2" in page and "?ar=2024&amp;enhet=AVD2" in page
+    listed = client.get("/avvikelser/MED/arenden/?ar=2025&enhet=AVD2").content.decode()
+    assert "S-2" in listed and "S-3" in listed and "S-1" not in listed and "2 ärenden" in listed
+    # a unit outside the subtree of the page selects nothing rather than widening it
+    OrgUnit.objects.create(code="SK", name="Skåne-enhet", kind="enhet", parent=OrgUnit.objects.get(code="12"))
+    assert "0 ärenden" in client.get("/avvikelser/MED/arenden/?ar=2025&enhet=SK").content.decode()
