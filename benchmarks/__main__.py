@@ -1,4 +1,4 @@
-"""`make bench` / `.venv/bin/python -m benchmarks [all|survey|rollup|pages|patients|spc]`: run them, rewrite docs/benchmarks.md.
+"""`make bench` / `python -m benchmarks [all|survey|rollup|pages|patients|spc|incidents]`: run them, rewrite docs/benchmarks.md.
 
 Each benchmark rewrites only its own section of docs/benchmarks.md (between HTML comment
 markers), so running one leaves the other's figures as they are.
@@ -16,6 +16,11 @@ patients  patient records (benchmarks/bench_patients.py): 1 000 000 episodes wit
         actions; `patients compute` against a plain-Python baseline; with DATABASE_URL the ingest against a raw
         COPY, the ward view while it runs, a year's recompute against hand-written SQL. Options:
         --episodes N, --patient-runs N, --no-postgres, --no-compute.
+
+incidents  incidents (benchmarks/bench_incidents.py), PostgreSQL only (DATABASE_URL): 500 000 incidents
+        imported against a raw COPY and again (idempotent), then the analytics pages of the region over five
+        years against /ordlista/, with where their time goes. Options: --incidents N, --complaints N,
+        --page-requests N (default 30), --profile-import.
 
 spc     what the control charts' icons add to the region dashboard on PostgreSQL (DATABASE_URL): one region,
         60 measures, 36 months; the dashboard with and without SPC in the same run. Options: --spc-requests N
@@ -127,6 +132,21 @@ def run_spc(args, command: str, output: Path, env: dict) -> int:
     return _emit("spc", bench_spc.render(report, info, when, command), args, output)
 
 
+def run_incidents(args, command: str, output: Path, env: dict) -> int:
+    from . import bench_incidents, incidents_report
+
+    cfg = bench_incidents.Config(incidents=args.incidents, complaints=args.complaints, requests=args.page_requests,
+                                 profile_import=args.profile_import)
+    when = dt.datetime.now().astimezone()
+    load_before = _load()
+    report = bench_incidents.run(cfg, env)
+    bench_incidents.OUT.mkdir(parents=True, exist_ok=True)
+    (bench_incidents.OUT / "report.json").write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
+    info = machine()
+    info["load"] = load_before or info["load"]
+    return _emit("incidents", incidents_report.render(report, info, when, command), args, output)
+
+
 def _emit(name: str, text: str, args, output: Path) -> int:
     print(text)
     if not args.no_write:
@@ -138,7 +158,8 @@ def _emit(name: str, text: str, args, output: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
-    ap.add_argument("which", nargs="?", choices=("all", "survey", "rollup", "pages", "patients", "spc"), default="all")
+    ap.add_argument("which", nargs="?", choices=("all", "survey", "rollup", "pages", "patients", "spc", "incidents"),
+                    default="all")
     ap.add_argument("--no-write", action="store_true", help="print the section(s), do not rewrite docs/benchmarks.md")
     ap.add_argument("--output", type=Path, default=DOC, help="the results file (default docs/benchmarks.md)")
     g = ap.add_argument_group("survey")
@@ -164,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--episodes", type=int, default=1_000_000, help="episodes in the data set (default 1 000 000)")
     g.add_argument("--patient-runs", type=int, default=3, help="timed runs of each recompute query (default 3)")
     g.add_argument("--no-compute", action="store_true", help="skip `patients compute` against its baseline")
+    g = ap.add_argument_group("incidents")
+    g.add_argument("--incidents", type=int, default=500_000, help="incidents in the export (default 500 000)")
+    g.add_argument("--complaints", type=int, default=30_000, help="complaints over the four channels (default 30 000)")
+    g.add_argument("--profile-import", action="store_true", help="cProfile both imports (slower)")
     g = ap.add_argument_group("spc")
     g.add_argument("--spc-requests", type=int, default=30, help="timed dashboard requests with and without SPC (default 30)")
     args = ap.parse_args(argv)
@@ -172,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
 
     os.chdir(ROOT)
     env = dict(os.environ)  # the survey's SQLite part changes os.environ; the roll-up children get this
-    names = ("all", "survey", "rollup", "pages", "patients", "spc")
+    names = ("all", "survey", "rollup", "pages", "patients", "spc", "incidents")
     extra = " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if a not in names)
     if args.which == "all":
         base = COMMAND if not extra else f".venv/bin/python -m benchmarks {extra}"
@@ -190,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         status |= run_patients(args, command, args.output, env)
     if args.which in ("all", "spc"):
         status |= run_spc(args, command, args.output, env)
+    if args.which in ("all", "incidents"):
+        status |= run_incidents(args, command, args.output, env)
     return status
 
 
