@@ -10,7 +10,7 @@ Pure Python: no Django.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
@@ -46,25 +46,43 @@ def change_percent(this: int, previous: int) -> str | None:
     return percent(this - previous, previous, places=2)
 
 
-def median(values: list[int]) -> int | float | None:
+def median(values: Iterable[int]) -> int | float | None:
     """The middle value; the mean of the two middle values for an even count."""
-    if not values:
+    return median_of(Counter(values))
+
+
+def p90(values: Iterable[int]) -> int | None:
+    """Nearest rank: the smallest value with at least 90 % of the values at or below it."""
+    return p90_of(Counter(values))
+
+
+def _nth(histogram: Counter, rank: int) -> int:
+    """The rank-th smallest value (1-based) of the values counted in ``histogram``."""
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    raise ValueError("rank beyond the values")
+
+
+def median_of(histogram: Counter) -> int | float | None:
+    """The median of the values counted in ``histogram`` (value -> how many), exactly as median()."""
+    n = sum(histogram.values())
+    if not n:
         return None
-    ordered = sorted(values)
-    n = len(ordered)
     if n % 2:
-        return ordered[n // 2]
-    middle = Decimal(ordered[n // 2 - 1] + ordered[n // 2]) / 2
+        return _nth(histogram, n // 2 + 1)
+    middle = Decimal(_nth(histogram, n // 2) + _nth(histogram, n // 2 + 1)) / 2
     return int(middle) if middle == middle.to_integral_value() else float(middle)
 
 
-def p90(values: list[int]) -> int | None:
-    """Nearest rank: the smallest value with at least 90 % of the values at or below it."""
-    if not values:
+def p90_of(histogram: Counter) -> int | None:
+    """Nearest rank over the values counted in ``histogram``: the ⌈0.9 × n⌉-th smallest."""
+    n = sum(histogram.values())
+    if not n:
         return None
-    ordered = sorted(values)
-    rank = -(-9 * len(ordered) // 10)  # ceil(0.9 × n) without floating point
-    return ordered[rank - 1]
+    return _nth(histogram, -(-9 * n // 10))  # ceil(0.9 × n) without floating point
 
 
 def is_due(incident: Incident, as_of: date) -> bool:
@@ -94,24 +112,59 @@ def _ranked(counts: Counter) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+@dataclass
+class YearCounts:
+    """What a year's figures are computed from: counts, which a database can give as aggregates."""
+
+    incidents: int = 0
+    previous_year: int = 0
+    types: Counter = field(default_factory=Counter)
+    causes: Counter = field(default_factory=Counter)  # a blank cause under ""
+    due: int = 0  # registered at least 28 days before as_of
+    in_time: int = 0  # of those, closed at most 28 days after registration
+    lead_times: Counter = field(default_factory=Counter)  # days from registration to closing -> how many
+    lex_maria: int = 0
+
+
+def counts(incidents: Iterable[Incident], year: int, as_of: date) -> YearCounts:
+    c = YearCounts()
+    for i in incidents:
+        if i.reported.year == year - 1:
+            c.previous_year += 1
+        if i.reported.year != year:
+            continue
+        c.incidents += 1
+        c.types[i.type] += 1
+        c.causes[i.cause] += 1
+        c.lex_maria += i.lex_maria
+        if is_due(i, as_of):
+            c.due += 1
+            c.in_time += closed_in_time(i)
+        if i.closed is not None:
+            c.lead_times[(i.closed - i.reported).days] += 1
+    return c
+
+
 def summary(incidents: Iterable[Incident], year: int, as_of: date) -> dict:
     """The contract's figures for ``year`` (incidents registered that calendar year), with
     ``as_of`` deciding which incidents have had their 28 days."""
-    all_incidents = list(incidents)
-    this = [i for i in all_incidents if i.reported.year == year]
-    previous = sum(1 for i in all_incidents if i.reported.year == year - 1)
-    causes = Counter((i.cause or NO_CAUSE) for i in this)
-    due = [i for i in this if is_due(i, as_of)]
-    in_time = sum(1 for i in due if closed_in_time(i))
-    lead_times = [(i.closed - i.reported).days for i in this if i.closed is not None]
+    return summary_of(counts(incidents, year, as_of), year)
+
+
+def summary_of(c: YearCounts, year: int) -> dict:
+    """The contract's figures from a year's counts (the one arithmetic, whoever counted)."""
+    causes = Counter()
+    for cause, n in c.causes.items():
+        causes[cause or NO_CAUSE] += n
     return {
         "year": year,
-        "incidents": len(this),
-        "previous_year": previous,
-        "change_percent": change_percent(len(this), previous),
-        "types": [{"type": name, "count": n} for name, n in _ranked(Counter(i.type for i in this))],
-        "causes": [{"cause": name, "count": n, "percent": percent(n, len(this))} for name, n in _ranked(causes)],
-        "closed_within_28_days": {"numerator": in_time, "denominator": len(due), "percent": percent(in_time, len(due))},
-        "lead_time_days": {"closed": len(lead_times), "median": median(lead_times), "p90": p90(lead_times)},
-        "lex_maria": sum(1 for i in this if i.lex_maria),
+        "incidents": c.incidents,
+        "previous_year": c.previous_year,
+        "change_percent": change_percent(c.incidents, c.previous_year),
+        "types": [{"type": name, "count": n} for name, n in _ranked(+c.types)],
+        "causes": [{"cause": name, "count": n, "percent": percent(n, c.incidents)} for name, n in _ranked(+causes)],
+        "closed_within_28_days": {"numerator": c.in_time, "denominator": c.due, "percent": percent(c.in_time, c.due)},
+        "lead_time_days": {"closed": sum(c.lead_times.values()), "median": median_of(c.lead_times),
+                           "p90": p90_of(c.lead_times)},
+        "lex_maria": c.lex_maria,
     }

@@ -57,7 +57,10 @@ class Incident(models.Model):
         verbose_name = "avvikelse"
         verbose_name_plural = "avvikelser"
         constraints = [models.UniqueConstraint(fields=["source", "case"], name="incidents_incident_case")]
-        indexes = [models.Index(fields=["unit", "reported"], name="incidents_unit_reported")]
+        indexes = [models.Index(fields=["unit", "reported"], name="incidents_unit_reported"),
+                   # the open cases of a subtree, without reading the closed ones
+                   models.Index(fields=["unit", "reported"], condition=models.Q(closed__isnull=True),
+                                name="incidents_open")]
 
     def __str__(self) -> str:
         return f"{self.source} {self.case}"

@@ -3,11 +3,12 @@ cases behind a figure. Every read is scoped by the caller (views check scope.can
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from lagesbild.calc import complaint_stats
@@ -32,8 +33,12 @@ def _complaints(unit: OrgUnit):
     return Complaint.objects.filter(unit__path__startswith=unit.path)
 
 
-def _records(queryset) -> list[stats.Incident]:
-    return [i.as_record() for i in queryset.only(*Incident.RECORD_FIELDS)]
+def _year(year: int) -> Q:
+    return Q(reported__gte=date(year, 1, 1), reported__lt=date(year + 1, 1, 1))
+
+
+# closed at most 28 days after registration (calc.incident_stats.closed_in_time), in SQL
+IN_TIME = Q(closed__lte=F("reported") + timedelta(days=stats.HANDLING_DAYS))
 
 
 @dataclass
@@ -44,20 +49,50 @@ class OpenCases:
 
 
 def years(unit: OrgUnit) -> list[int]:
-    """The registration years with incidents in the subtree, newest first."""
-    return sorted({d.year for d in _subtree(unit).dates("reported", "year")}, reverse=True)
+    """The years from the first to the last registration in the subtree, newest first: each unit's
+    first and last date from the (unit, reported) index, not a scan of every incident."""
+    by_unit = Incident.objects.filter(unit=OuterRef("pk"))
+    spans = [(first, last) for first, last in OrgUnit.objects.filter(path__startswith=unit.path).annotate(
+        first=Subquery(by_unit.order_by("reported").values("reported")[:1]),
+        last=Subquery(by_unit.order_by("-reported").values("reported")[:1])).values_list("first", "last")
+        if first is not None]
+    if not spans:
+        return []
+    return list(range(max(last for _, last in spans).year, min(first for first, _ in spans).year - 1, -1))
+
+
+def year_counts(unit: OrgUnit, year: int, as_of: date) -> stats.YearCounts:
+    """The counts the contract's figures are computed from, as aggregates in the database: the
+    same as calc.incident_stats.counts over the subtree's incidents of the year and the year before."""
+    this = _year(year)
+    due = this & Q(reported__lte=as_of - timedelta(days=stats.HANDLING_DAYS))
+    base = _subtree(unit).filter(reported__gte=date(year - 1, 1, 1), reported__lt=date(year + 1, 1, 1))
+    totals = base.aggregate(incidents=Count("id", filter=this), previous=Count("id", filter=~this),
+                            lex_maria=Count("id", filter=this & Q(lex_maria=True)), due=Count("id", filter=due),
+                            in_time=Count("id", filter=due & IN_TIME))
+    c = stats.YearCounts(totals["incidents"], totals["previous"], due=totals["due"], in_time=totals["in_time"],
+                         lex_maria=totals["lex_maria"])
+    for type_, cause, n in base.filter(this).values_list("type", "cause").annotate(n=Count("id")).order_by():
+        c.types[type_] += n
+        c.causes[cause] += n
+    lead = ExpressionWrapper(F("closed") - F("reported"), output_field=DurationField())
+    for days, n in (base.filter(this, closed__isnull=False).annotate(days=lead).values_list("days")
+                    .annotate(n=Count("id")).order_by()):
+        c.lead_times[days.days] += n
+    return c
 
 
 def summary(unit: OrgUnit, year: int, as_of: date) -> dict:
-    """The contract's figures for the subtree and year (calc.incident_stats.summary)."""
-    rows = _records(_subtree(unit).filter(reported__year__in=(year, year - 1)))
-    return stats.summary(rows, year, as_of)
+    """The contract's figures for the subtree and year (calc.incident_stats.summary_of)."""
+    return stats.summary_of(year_counts(unit, year, as_of), year)
 
 
 def open_cases(unit: OrgUnit, as_of: date) -> OpenCases:
-    ages = [(as_of - r).days for r in _subtree(unit).filter(closed__isnull=True, reported__lte=as_of)
-            .values_list("reported", flat=True)]
-    return OpenCases(len(ages), stats.median(ages), max(ages) if ages else None)
+    ages = Counter()
+    for reported, n in (_subtree(unit).filter(closed__isnull=True, reported__lte=as_of).values_list("reported")
+                        .annotate(n=Count("id")).order_by()):
+        ages[(as_of - reported).days] += n
+    return OpenCases(sum(ages.values()), stats.median_of(ages), max(ages) if ages else None)
 
 
 def cases(unit: OrgUnit, year: int, as_of: date, **given: str):
@@ -74,12 +109,11 @@ def cases(unit: OrgUnit, year: int, as_of: date, **given: str):
     if given.get("oppna") == "1":
         query = query.filter(closed__isnull=True)
     if given.get("enhet"):
-        query = query.filter(unit__path__startswith=_within(unit, given["enhet"]))
+        query = _within(query, unit, given["enhet"])
     if given.get("inom_28") in ("0", "1"):
-        wanted = given["inom_28"] == "1"
-        due = [i for i in query if stats.is_due(i.as_record(), as_of)]
-        return [i for i in due if stats.closed_in_time(i.as_record()) == wanted]
-    return list(query)
+        query = query.filter(reported__lte=as_of - timedelta(days=stats.HANDLING_DAYS))
+        query = query.filter(IN_TIME) if given["inom_28"] == "1" else query.exclude(IN_TIME)
+    return query
 
 
 @dataclass
@@ -107,16 +141,24 @@ def care_day_rate(unit: OrgUnit, year: int) -> CareDayRate | None:
     return CareDayRate(counted, sum(per_unit.values()), len(per_unit))
 
 
-def monthly_counts(unit: OrgUnit, first: date, last: date, channel: str | None = None) -> dict[date, int]:
-    """Incidents (or, with ``channel``, that channel's complaints) per month of registration in
-    the subtree, first <= day <= last; months without any are absent."""
+def unit_months(unit: OrgUnit, first: date, last: date, channel: str | None = None) -> dict[tuple[int, date], int]:
+    """Incidents (or, with ``channel``, that channel's complaints) per unit and month of registration
+    in the subtree, first <= day <= last: one grouped query that the chart and the per-unit table share."""
     if channel is None:
         query, field = _subtree(unit), "reported"
     else:
         query, field = _complaints(unit).filter(channel=channel), "received"
     rows = (query.filter(**{f"{field}__gte": first, f"{field}__lte": last}).annotate(month=TruncMonth(field))
-            .values("month").annotate(n=Count("id")))
-    return {(r["month"].date() if hasattr(r["month"], "date") else r["month"]): r["n"] for r in rows}
+            .values_list("unit_id", "month").annotate(n=Count("id")).order_by())
+    return {(u, m.date() if hasattr(m, "date") else m): n for u, m, n in rows}
+
+
+def monthly_counts(unit: OrgUnit, first: date, last: date, channel: str | None = None) -> dict[date, int]:
+    """The subtree's counts per month (see unit_months); months without any are absent."""
+    out = Counter()
+    for (_, month), n in unit_months(unit, first, last, channel).items():
+        out[month] += n
+    return dict(out)
 
 
 def complaint_years(unit: OrgUnit) -> list[int]:
@@ -125,9 +167,10 @@ def complaint_years(unit: OrgUnit) -> list[int]:
 
 def complaint_summary(unit: OrgUnit, year: int) -> dict:
     """calc.complaint_stats.summary for the subtree and year (every channel with cases)."""
-    rows = [c.as_record() for c in _complaints(unit).filter(received__year__in=(year, year - 1))
-            .only(*Complaint.RECORD_FIELDS)]
-    return complaint_stats.summary(rows, year)
+    rows = (_complaints(unit).filter(received__gte=date(year - 1, 1, 1), received__lt=date(year + 1, 1, 1))
+            .values_list(*Complaint.RECORD_FIELDS))
+    return complaint_stats.summary((complaint_stats.Complaint(case, received, str(unit_id), *rest)
+                                    for case, received, unit_id, *rest in rows.iterator()), year)
 
 
 @dataclass
@@ -142,17 +185,12 @@ def by_child(unit: OrgUnit, year: int, channel: str | None = None) -> list[Child
     """The year's incidents (or one channel's complaints) per child unit of ``unit`` with the
     change on the year before, most first; children with none in either year left out."""
     children = list(OrgUnit.objects.filter(parent=unit).order_by("name"))
-    if channel is None:
-        query, field = _subtree(unit), "reported"
-    else:
-        query, field = _complaints(unit).filter(channel=channel), "received"
-    pairs = query.filter(**{f"{field}__year__in": (year, year - 1)}).values_list("unit__path", f"{field}__year")
+    paths = dict(OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", "path"))
     counts = {}
-    for path, y in pairs.iterator():
-        for child in children:
-            if path.startswith(child.path):
-                counts.setdefault(child.pk, [0, 0])[0 if y == year else 1] += 1
-                break
+    for (unit_id, month), n in unit_months(unit, date(year - 1, 1, 1), date(year, 12, 31), channel).items():
+        child = next((c for c in children if paths[unit_id].startswith(c.path)), None)
+        if child is not None:
+            counts.setdefault(child.pk, [0, 0])[0 if month.year == year else 1] += n
     rows = [ChildCount(c, *counts[c.pk], stats.change_percent(*counts[c.pk])) for c in children if c.pk in counts]
     return sorted(rows, key=lambda r: (-r.count, r.unit.name))
 
@@ -176,11 +214,12 @@ def complaint_cases(unit: OrgUnit, year: int, **given: str):
     if given.get("atgard") == "1":
         query = query.filter(forwarded=True, action_taken=True)
     if given.get("enhet"):
-        query = query.filter(unit__path__startswith=_within(unit, given["enhet"]))
+        query = _within(query, unit, given["enhet"])
     return query
 
 
-def _within(unit: OrgUnit, code: str) -> str:
-    """The path of the unit ``code`` inside ``unit``'s subtree; a path nothing has for any other."""
+def _within(query, unit: OrgUnit, code: str):
+    """``query`` narrowed to the unit ``code`` and everything under it, if that unit lies inside
+    ``unit``'s subtree; to nothing otherwise."""
     child = OrgUnit.objects.filter(code=code, path__startswith=unit.path).first()
-    return child.path if child else "\x00no such unit"
+    return query.filter(unit__path__startswith=child.path) if child else query.none()

@@ -1,5 +1,6 @@
 """A year's incident statistics by the contract (DESIGN.md, "Incident statistics"), on hand-counted cases."""
 
+import math
 from datetime import date
 
 from lagesbild.calc import incident_stats as st
@@ -58,3 +59,17 @@ def test_the_28_day_bound_on_as_of_is_inclusive():
     assert st.summary(one, 2025, date(2025, 3, 29))["closed_within_28_days"]["denominator"] == 1
     assert st.summary(one, 2025, date(2025, 3, 28))["closed_within_28_days"] == {
         "numerator": 0, "denominator": 0, "percent": None}
+
+
+def test_median_and_p90_from_a_histogram_are_those_of_the_sorted_values():
+    import random
+    import statistics
+    from collections import Counter
+
+    rng = random.Random(11)
+    for _ in range(300):
+        values = [rng.randrange(0, 40) for _ in range(rng.randrange(1, 60))]
+        ordered = sorted(values)
+        assert float(st.median_of(Counter(values))) == statistics.median(values)
+        assert st.p90_of(Counter(values)) == ordered[math.ceil(0.9 * len(values)) - 1]
+    assert st.median_of(Counter()) is None and st.p90_of(Counter()) is None
