@@ -84,3 +84,16 @@ def test_years_months_children_and_open_cases_count_what_is_stored(stored):
     ages = [(AS_OF - i.reported).days for i in stored_all if i.closed is None and i.reported <= AS_OF]
     opened = selectors.open_cases(region, AS_OF)
     assert (opened.count, opened.median_age_days, opened.oldest_days) == (len(ages), stats.median(ages), max(ages))
+
+
+def test_the_28_day_observations_the_import_writes_equal_the_pure_count(stored):
+    from lagesbild.incidents import services
+    from lagesbild.measurements.models import Observation
+
+    record = Import.objects.get()
+    cells = {(i.unit_id, i.reported.replace(day=1)) for i in Incident.objects.all()}
+    services.write_handling(record, cells, AS_OF)
+    got = {(o.org_unit_id, o.period_start): (o.numerator, o.denominator)
+           for o in Observation.objects.filter(measure__code=services.HANDLING_MEASURE)}
+    want = {(int(u), m): v for (u, m), v in stats.handled_by_month(records(), AS_OF).items()}
+    assert got == want and len(got) > 50
