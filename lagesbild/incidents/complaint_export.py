@@ -18,10 +18,10 @@ from pathlib import Path
 from lagesbild.calc.complaint_stats import CHANNELS, Complaint
 from lagesbild.ingest import yamltext
 from lagesbild.ingest.errors import InputError, ProblemList
-from lagesbild.ingest.readers import read_bytes, read_table
+from lagesbild.ingest.readers import read_bytes
 from lagesbild.ingest.tabular import folded
 
-from .export import _date
+from .export import _date, mapped_table
 
 KIND = "complaints"
 REQUIRED = ("case", "received", "unit")
@@ -86,17 +86,8 @@ def parse_mapping(text: str, file: str) -> ComplaintMapping:
 
 def read_rows(data: bytes, file: str, mapping: ComplaintMapping) -> list[tuple[int, Complaint, str]]:
     """The export's complaints with the row each stands on and its description."""
-    table = read_table(data, file, keep_lines=True)
-    at = {folded(h): i for i, h in reversed(list(enumerate(table.header)))}
+    table, columns = mapped_table(data, file, mapping.columns)
     problems = ProblemList()
-    columns = {}
-    for field, header in mapping.columns.items():
-        if folded(header) not in at:
-            problems.add(file, f"kolumnen {header!r} (fältet {field}) saknas i exporten; har exportens format ändrats?",
-                         row=table.header_row, column=header)
-        else:
-            columns[field] = at[folded(header)]
-    problems.raise_if_any()
     found, seen = [], {}
 
     def cell(values, field):

@@ -73,19 +73,27 @@ def read(data: bytes, file: str, mapping: Mapping) -> list[Incident]:
     return [incident for _, incident in read_rows(data, file, mapping)]
 
 
-def read_rows(data: bytes, file: str, mapping: Mapping) -> list[tuple[int, Incident]]:
-    """The export's incidents with the row each stands on."""
+def mapped_table(data: bytes, file: str, mapped: dict[str, str]):
+    """The export's table and each mapped field's column index; InputError naming every mapped
+    header the export lacks (a changed layout), before any row is read."""
     table = read_table(data, file, keep_lines=True)  # a description keeps its paragraphs
     at = {folded(h): i for i, h in reversed(list(enumerate(table.header)))}
     problems = ProblemList()
     columns = {}
-    for field, header in mapping.columns.items():
+    for field, header in mapped.items():
         if folded(header) not in at:
             problems.add(file, f"kolumnen {header!r} (fältet {field}) saknas i exporten; har exportens format ändrats?",
                          row=table.header_row, column=header)
         else:
             columns[field] = at[folded(header)]
     problems.raise_if_any()
+    return table, columns
+
+
+def read_rows(data: bytes, file: str, mapping: Mapping) -> list[tuple[int, Incident]]:
+    """The export's incidents with the row each stands on."""
+    table, columns = mapped_table(data, file, mapping.columns)
+    problems = ProblemList()
     incidents, seen = [], {}
 
     def cell(values, field):
