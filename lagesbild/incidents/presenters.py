@@ -56,16 +56,28 @@ class CountChart:
     variation_text: str
 
 
-def count_chart(unit: OrgUnit, year: int, title: str, channel: str | None = None) -> CountChart | None:
-    """The XmR chart of monthly counts (incidents, or one channel's complaints) in the window
-    ending with December of ``year`` (or the current month), from the first month with a case.
-    A month without cases inside the window counts as 0 (a count, not a gap). None below
-    SPC_MIN_POINTS months. Direction is neutral: more reports may mean more harm or a better
-    reporting culture, so a change is a signal to look into, not a verdict."""
-    today = timezone.localdate().replace(day=1)
-    last = min(date(year, 12, 1), today)
-    first = periods.add_months(last, -(CHART_MONTHS - 1))
-    counts = selectors.monthly_counts(unit, first, periods.add_months(last, 1) - timedelta(days=1), channel)
+def chart_window(year: int) -> tuple[date, date]:
+    """The first and last day of a count chart's months: up to CHART_MONTHS ending with December of
+    ``year`` or the current month. It holds ``year`` and the year before, for the per-unit table."""
+    last = min(date(year, 12, 1), timezone.localdate().replace(day=1))
+    return periods.add_months(last, -(CHART_MONTHS - 1)), periods.add_months(last, 1) - timedelta(days=1)
+
+
+def count_chart(unit: OrgUnit, year: int, title: str, channel: str | None = None,
+                cells: dict | None = None) -> CountChart | None:
+    """The XmR chart of monthly counts (incidents, or one channel's complaints) in chart_window,
+    from the first month with a case. A month without cases inside the window counts as 0 (a
+    count, not a gap). None below SPC_MIN_POINTS months. Direction is neutral: more reports may
+    mean more harm or a better reporting culture, so a change is a signal to look into, not a
+    verdict. ``cells``: selectors.unit_months of the window, when the page has read them already."""
+    first, end = chart_window(year)
+    last = end.replace(day=1)
+    if cells is None:
+        cells = selectors.unit_months(unit, first, end, channel)
+    counts = {}
+    for (_, month), n in cells.items():
+        if first <= month <= last:
+            counts[month] = counts.get(month, 0) + n
     if not counts:
         return None
     start = min(counts)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models import (BooleanField, Case, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum,
+                              Value, When)
 from django.db.models.functions import TruncMonth
 
 from lagesbild.calc import complaint_stats
@@ -25,12 +26,21 @@ COMPLAINT_FILTERS = ("kanal", "kategori", "kon", "vidare", "atgard", "enhet")
 CARE_DAYS_MEASURE = "utskrivningsklara-vardagar"
 
 
+def _unit_ids(unit: OrgUnit) -> list[int]:
+    """The ids of the unit and every unit under it (kept on the unit object for the request): a
+    list lets the database use the (unit, date) indexes instead of joining on the path."""
+    ids = getattr(unit, "_subtree_ids", None)
+    if ids is None:
+        ids = unit._subtree_ids = list(OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    return ids
+
+
 def _subtree(unit: OrgUnit):
-    return Incident.objects.filter(unit__path__startswith=unit.path)
+    return Incident.objects.filter(unit_id__in=_unit_ids(unit))
 
 
 def _complaints(unit: OrgUnit):
-    return Complaint.objects.filter(unit__path__startswith=unit.path)
+    return Complaint.objects.filter(unit_id__in=_unit_ids(unit))
 
 
 def _year(year: int) -> Q:
@@ -64,22 +74,29 @@ def years(unit: OrgUnit) -> list[int]:
 def year_counts(unit: OrgUnit, year: int, as_of: date) -> stats.YearCounts:
     """The counts the contract's figures are computed from, as aggregates in the database: the
     same as calc.incident_stats.counts over the subtree's incidents of the year and the year before."""
-    this = _year(year)
-    due = this & Q(reported__lte=as_of - timedelta(days=stats.HANDLING_DAYS))
-    base = _subtree(unit).filter(reported__gte=date(year - 1, 1, 1), reported__lt=date(year + 1, 1, 1))
-    totals = base.aggregate(incidents=Count("id", filter=this), previous=Count("id", filter=~this),
-                            lex_maria=Count("id", filter=this & Q(lex_maria=True)), due=Count("id", filter=due),
-                            in_time=Count("id", filter=due & IN_TIME))
-    c = stats.YearCounts(totals["incidents"], totals["previous"], due=totals["due"], in_time=totals["in_time"],
-                         lex_maria=totals["lex_maria"])
-    for type_, cause, n in base.filter(this).values_list("type", "cause").annotate(n=Count("id")).order_by():
+    due = Q(reported__lte=as_of - timedelta(days=stats.HANDLING_DAYS))
+    c = stats.YearCounts(previous_year=_subtree(unit).filter(_year(year - 1)).count())
+    lead = ExpressionWrapper(F("closed") - F("reported"), output_field=DurationField())
+    # One grouped scan of the year: every combination of type, cause, lex Maria, due, in time and
+    # lead time (a few thousand groups), summed here.
+    groups = (_subtree(unit).filter(_year(year))
+              .annotate(is_due=_flag(due), in_time=_flag(due & IN_TIME), days=lead)
+              .values_list("type", "cause", "lex_maria", "is_due", "in_time", "days").annotate(n=Count("id"))
+              .order_by())
+    for type_, cause, lex_maria, is_due, in_time, days, n in groups:
+        c.incidents += n
         c.types[type_] += n
         c.causes[cause] += n
-    lead = ExpressionWrapper(F("closed") - F("reported"), output_field=DurationField())
-    for days, n in (base.filter(this, closed__isnull=False).annotate(days=lead).values_list("days")
-                    .annotate(n=Count("id")).order_by()):
-        c.lead_times[days.days] += n
+        c.lex_maria += n if lex_maria else 0
+        c.due += n if is_due else 0
+        c.in_time += n if in_time else 0
+        if days is not None:
+            c.lead_times[days.days] += n
     return c
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def summary(unit: OrgUnit, year: int, as_of: date) -> dict:
@@ -181,15 +198,19 @@ class ChildCount:
     change_percent: str | None
 
 
-def by_child(unit: OrgUnit, year: int, channel: str | None = None) -> list[ChildCount]:
+def by_child(unit: OrgUnit, year: int, channel: str | None = None,
+             cells: dict[tuple[int, date], int] | None = None) -> list[ChildCount]:
     """The year's incidents (or one channel's complaints) per child unit of ``unit`` with the
-    change on the year before, most first; children with none in either year left out."""
+    change on the year before, most first; children with none in either year left out. ``cells``:
+    unit_months already read for a window that holds both years (the page reads them once)."""
     children = list(OrgUnit.objects.filter(parent=unit).order_by("name"))
     paths = dict(OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", "path"))
+    if cells is None:
+        cells = unit_months(unit, date(year - 1, 1, 1), date(year, 12, 31), channel)
     counts = {}
-    for (unit_id, month), n in unit_months(unit, date(year - 1, 1, 1), date(year, 12, 31), channel).items():
+    for (unit_id, month), n in cells.items():
         child = next((c for c in children if paths[unit_id].startswith(c.path)), None)
-        if child is not None:
+        if child is not None and month.year in (year, year - 1):
             counts.setdefault(child.pk, [0, 0])[0 if month.year == year else 1] += n
     rows = [ChildCount(c, *counts[c.pk], stats.change_percent(*counts[c.pk])) for c in children if c.pk in counts]
     return sorted(rows, key=lambda r: (-r.count, r.unit.name))

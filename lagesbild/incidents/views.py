@@ -68,6 +68,7 @@ def summary(request, code: str):
         return _xlsx(exports.workbook(sheets), f"avvikelser-{unit.code}-{year}.xlsx")
     rate = selectors.care_day_rate(unit, year)
     complaints = selectors.complaint_summary(unit, year)
+    cells = selectors.unit_months(unit, *presenters.chart_window(year))  # one read for the chart and the table
     context = {
         "unit": unit, "year": year, "years": years, "as_of": as_of, "f": figures,
         "change": presenters.change(figures["change_percent"]),
@@ -76,8 +77,8 @@ def summary(request, code: str):
         "open": selectors.open_cases(unit, as_of),
         "lead_median": presenters.days(figures["lead_time_days"]["median"]),
         "rate": rate, "rate_text": fmt.number(rate.per_1000, 1) if rate else fmt.DASH,
-        "children": [(c, presenters.change(c.change_percent)) for c in selectors.by_child(unit, year)],
-        "chart": presenters.count_chart(unit, year, f"Avvikelser per månad, {unit.name}"),
+        "children": [(c, presenters.change(c.change_percent)) for c in selectors.by_child(unit, year, cells=cells)],
+        "chart": presenters.count_chart(unit, year, f"Avvikelser per månad, {unit.name}", cells=cells),
         "channels": {c["channel"]: c for c in complaints["channels"]},
     }
     return render(request, "incidents/summary.html", context)
@@ -123,13 +124,13 @@ def complaints(request, code: str):
     shown = request.GET.get("kanal", "")
     if shown not in complaint_stats.CHANNELS:
         shown = next((c["channel"] for c in channels), "")
+    cells = selectors.unit_months(unit, *presenters.chart_window(year), shown) if shown else {}
     context = {
         "unit": unit, "year": year, "years": years, "channels": channels, "shown": shown,
         "shown_label": complaint_stats.CHANNELS.get(shown, ""),
-        "children": [(c, presenters.change(c.change_percent)) for c in selectors.by_child(unit, year, shown)]
-        if shown else [],
+        "children": [(c, presenters.change(c.change_percent)) for c in selectors.by_child(unit, year, shown, cells)],
         "chart": presenters.count_chart(unit, year, f"{complaint_stats.CHANNELS[shown]} per månad, {unit.name}",
-                                        channel=shown) if shown else None,
+                                        channel=shown, cells=cells) if shown else None,
     }
     return render(request, "incidents/complaints.html", context)
 
