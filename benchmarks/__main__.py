@@ -22,6 +22,9 @@ incidents  incidents (benchmarks/bench_incidents.py), PostgreSQL only (DATABASE_
         years against /ordlista/, with where their time goes. Options: --incidents N, --complaints N,
         --page-requests N (default 30), --profile-import.
 
+clusters  text patterns (benchmarks/bench_clusters.py): fit and assign 50 000 demo-like incident descriptions
+        against scikit-learn's plain TfidfVectorizer on the same texts. Options: --texts N.
+
 spc     what the control charts' icons add to the region dashboard on PostgreSQL (DATABASE_URL): one region,
         60 measures, 36 months; the dashboard with and without SPC in the same run. Options: --spc-requests N
         (default 30).
@@ -147,6 +150,19 @@ def run_incidents(args, command: str, output: Path, env: dict) -> int:
     return _emit("incidents", incidents_report.render(report, info, when, command), args, output)
 
 
+def run_clusters(args, command: str, output: Path) -> int:
+    from . import bench_clusters
+
+    when = dt.datetime.now().astimezone()
+    load_before = _load()
+    report = bench_clusters.run(bench_clusters.Config(texts=args.texts))
+    bench_clusters.OUT.mkdir(parents=True, exist_ok=True)
+    (bench_clusters.OUT / "report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    info = machine()
+    info["load"] = load_before or info["load"]
+    return _emit("clusters", bench_clusters.render(report, info, when, command), args, output)
+
+
 def _emit(name: str, text: str, args, output: Path) -> int:
     print(text)
     if not args.no_write:
@@ -158,8 +174,8 @@ def _emit(name: str, text: str, args, output: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
-    ap.add_argument("which", nargs="?", choices=("all", "survey", "rollup", "pages", "patients", "spc", "incidents"),
-                    default="all")
+    ap.add_argument("which", nargs="?", choices=("all", "survey", "rollup", "pages", "patients", "spc", "incidents",
+                                            "clusters"), default="all")
     ap.add_argument("--no-write", action="store_true", help="print the section(s), do not rewrite docs/benchmarks.md")
     ap.add_argument("--output", type=Path, default=DOC, help="the results file (default docs/benchmarks.md)")
     g = ap.add_argument_group("survey")
@@ -189,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--incidents", type=int, default=500_000, help="incidents in the export (default 500 000)")
     g.add_argument("--complaints", type=int, default=30_000, help="complaints over the four channels (default 30 000)")
     g.add_argument("--profile-import", action="store_true", help="cProfile both imports (slower)")
+    g = ap.add_argument_group("clusters")
+    g.add_argument("--texts", type=int, default=50_000, help="descriptions to fit and assign (default 50 000)")
     g = ap.add_argument_group("spc")
     g.add_argument("--spc-requests", type=int, default=30, help="timed dashboard requests with and without SPC (default 30)")
     args = ap.parse_args(argv)
@@ -197,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
 
     os.chdir(ROOT)
     env = dict(os.environ)  # the survey's SQLite part changes os.environ; the roll-up children get this
-    names = ("all", "survey", "rollup", "pages", "patients", "spc", "incidents")
+    names = ("all", "survey", "rollup", "pages", "patients", "spc", "incidents", "clusters")
     extra = " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if a not in names)
     if args.which == "all":
         base = COMMAND if not extra else f".venv/bin/python -m benchmarks {extra}"
@@ -217,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         status |= run_spc(args, command, args.output, env)
     if args.which in ("all", "incidents"):
         status |= run_incidents(args, command, args.output, env)
+    if args.which in ("all", "clusters"):
+        status |= run_clusters(args, command, args.output)
     return status
 
 

@@ -1,6 +1,6 @@
-"""Recurring patterns in free text (incident descriptions): scrub, normalise, TF-IDF, NMF topics.
+"""Recurring patterns in free text (incident descriptions): scrub, normalise, TF-IDF, clusters.
 
-The steps, in order (docs/clusters.md tells why):
+The steps, in order (docs/clusters.md tells why and what was measured):
 
 1. **Scrub** personal data before anything else: Swedish identity numbers in every written form
    (personnummer and samordningsnummer, 10 or 12 digits, with ``-``, ``+``, a space or nothing
@@ -12,15 +12,23 @@ The steps, in order (docs/clusters.md tells why):
 3. **Features**: TF-IDF (sublinear tf, smoothed idf, l2) over Swedish-stemmed words
    (snowballstemmer) without stop words, stacked beside TF-IDF over character n-grams (3–5,
    within word boundaries) that catch compounds ("insulindos" near "insulin", "dos").
-4. **Topics**: NMF with ``k`` components (fixed initialisation, so a fit is reproducible);
-   a topic is labelled by its top stemmed words, each shown as its most frequent surface form.
-5. **Assignment**: a text's topic weights come from projecting it onto the *stored* topic vectors
-   (NMF with the components fixed); it belongs to its dominant topic when that topic carries at
-   least ``threshold`` of its total weight, else to "övrigt" (``None``).
+4. **Clusters** (over-segment, then merge): on a fixed-seed sample of at most ``sample`` texts,
+   k-means (fixed seed) cuts the l2-normalised rows into many small, pure segments (``segments``,
+   150 by default: more than the themes, so no segment has to hold two of them); then the two
+   groups whose mean vectors are most alike (cosine) are merged, again and again, while that
+   cosine is at least ``merge_cosine`` (0.3) – pieces of one theme share its later sentences,
+   different themes hardly share words – and after that only while there are more than ``k``
+   groups (``k`` is an upper bound), then the pair that adds least spread (Ward's cost). A pattern
+   is a group's mean TF-IDF vector (non-negative), labelled by its top stemmed words, each shown
+   as its most frequent surface form.
+5. **Assignment**: a text's weights come from projecting it onto the *stored* pattern vectors
+   (non-negative least squares, each text on its own); it belongs to its dominant pattern when
+   that carries at least ``threshold`` of its total weight, else to "övrigt" (``None``).
 
 ``fit`` returns a ``Model`` that serialises to bytes (``to_bytes``: a numpy ``.npz`` without pickled
-objects), and ``assign(model, texts)`` projects any texts onto it, so topic numbers stay the same
-from run to run until someone refits on purpose.
+objects), and ``assign(model, texts)`` projects any texts onto it, so pattern numbers stay the same
+from run to run until someone refits on purpose. (The first version fitted Kullback–Leibler NMF
+topics; a stored model of that kind is read and assigned the same way.)
 
 Pure Python with numpy, scipy and scikit-learn: no Django.
 """
@@ -39,7 +47,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 import snowballstemmer
-from sklearn.decomposition import non_negative_factorization
+from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
@@ -49,11 +57,13 @@ NAME_MARK = "[namn]"
 OTHER_LABEL = "övrigt"
 FORMAT_VERSION = 1
 
-DEFAULT_K = 20
+DEFAULT_K = 60  # at most this many patterns (the merging normally stops before: 50 on the demo)
+DEFAULT_SEGMENTS = 150  # k-means segments before the merging (fewer for small samples: MIN_SEGMENT_SIZE)
+MIN_SEGMENT_SIZE = 10  # at least this many sampled texts per segment on average
+DEFAULT_MERGE_COSINE = 0.3  # groups whose mean vectors are at least this alike are one pattern
 DEFAULT_THRESHOLD = 0.4  # the dominant topic's share of a text's total topic weight
 DEFAULT_CHAR_WEIGHT = 0.3  # the character block's share of a row's squared norm
-DEFAULT_LOSS = "kullback-leibler"  # NMF's divergence: "kullback-leibler" or "frobenius"
-DEFAULT_SAMPLE = 10_000  # the topic vectors are learnt from at most this many texts (all are assigned)
+DEFAULT_SAMPLE = 10_000  # the pattern vectors are learnt from at most this many texts (all are assigned)
 DEFAULT_MAX_WORDS = 20_000
 DEFAULT_MAX_CHARS = 40_000
 DEFAULT_CHAR_RANGE = (3, 5)
@@ -265,13 +275,12 @@ class Model:
     threshold: float = DEFAULT_THRESHOLD
     char_weight: float = DEFAULT_CHAR_WEIGHT
     sizes: list[int] = field(default_factory=list)  # texts per topic at the fit
-    loss: str = DEFAULT_LOSS
     char_range: tuple[int, int] = DEFAULT_CHAR_RANGE
 
     def to_bytes(self) -> bytes:
         meta = {"format": FORMAT_VERSION, "k": self.k, "labels": self.labels, "top_words": self.top_words,
                 "threshold": self.threshold, "char_weight": self.char_weight, "sizes": self.sizes,
-                "loss": self.loss, "char_range": list(self.char_range)}
+                "method": "segments-merged", "char_range": list(self.char_range)}
         buffer = io.BytesIO()
         np.savez_compressed(
             buffer,
@@ -297,7 +306,7 @@ class Model:
                 word_idf=z["word_idf"], char_vocabulary=chars.split("\x00") if chars else [],
                 char_idf=z["char_idf"], components=z["components"], labels=meta["labels"],
                 top_words=meta["top_words"], threshold=meta["threshold"], char_weight=meta["char_weight"],
-                sizes=meta.get("sizes", []), loss=meta["loss"],
+                sizes=meta.get("sizes", []),
                 char_range=tuple(meta.get("char_range", DEFAULT_CHAR_RANGE)),
             )
 
@@ -326,10 +335,6 @@ class Assignment:
     weight: float  # the dominant topic's share of the text's topic weight (0 for an empty text)
 
 
-def _solver(loss: str) -> str:
-    return "cd" if loss == "frobenius" else "mu"
-
-
 # Sweeps of coordinate descent in the projection: a fixed number and no convergence test over the
 # batch, so a text's weights never depend on which other texts it was assigned with.
 PROJECTION_SWEEPS = 30
@@ -340,8 +345,7 @@ def _project(model: Model, x: sp.csr_matrix) -> np.ndarray:
     the non-negative least squares min ||x - wH||², by coordinate descent over the k weights.
 
     Each row is solved on its own (only xHᵀ and HHᵀ are needed), so the result is the same in any
-    batch, and the cost is one sparse product plus n·k² per sweep: 50 000 texts take seconds,
-    where the multiplicative updates of the Kullback-Leibler fit would take minutes.
+    batch, and the cost is one sparse product plus n·k² per sweep: 50 000 texts take seconds.
     """
     h = model.components.astype(np.float64)
     if x.shape[0] == 0:
@@ -409,15 +413,51 @@ def _labels(components: np.ndarray, stems: list[str], surface: dict[str, Counter
     return labels, tops
 
 
+def _merge(means: np.ndarray, sizes: np.ndarray, merge_cosine: float, k: int) -> list[list[int]]:
+    """Groups of segments: start with one group per segment and merge the two groups whose mean
+    vectors have the highest cosine while it is at least ``merge_cosine`` (one theme). Past that,
+    while there are more than ``k`` groups, merge the two whose union adds least to the spread
+    around the means (Ward's cost, n_a·n_b/(n_a+n_b)·|m_a − m_b|²), so that small themes are
+    folded together before two large, distinct patterns are. A group's mean is the size-weighted
+    mean of its segments' means (the mean of its texts)."""
+    groups = [[i] for i in range(len(means))]
+    sums = [means[i] * sizes[i] for i in range(len(means))]
+    counts = [float(sizes[i]) for i in range(len(means))]
+    while len(groups) > 1:
+        total = np.array(sums)
+        unit = normalize(total)
+        cos = unit @ unit.T
+        np.fill_diagonal(cos, -np.inf)
+        i, j = np.unravel_index(int(np.argmax(cos)), cos.shape)
+        if cos[i, j] < merge_cosine:
+            if len(groups) <= k:
+                break
+            n = np.maximum(np.array(counts), 1.0)
+            m = total / n[:, None]
+            sq = (m * m).sum(axis=1)
+            dist = np.maximum(sq[:, None] + sq[None, :] - 2 * (m @ m.T), 0.0)
+            cost = dist * (n[:, None] * n[None, :]) / (n[:, None] + n[None, :])
+            np.fill_diagonal(cost, np.inf)
+            i, j = np.unravel_index(int(np.argmin(cost)), cost.shape)
+        i, j = min(i, j), max(i, j)
+        groups[i] += groups.pop(j)
+        sums[i] = sums[i] + sums.pop(j)
+        counts[i] += counts.pop(j)
+    return groups
+
+
 def fit(texts: Sequence[str], k: int = DEFAULT_K, *, threshold: float = DEFAULT_THRESHOLD,
         char_weight: float = DEFAULT_CHAR_WEIGHT, max_words: int = DEFAULT_MAX_WORDS,
-        max_chars: int = DEFAULT_MAX_CHARS, max_iter: int = 200, loss: str = DEFAULT_LOSS,
-        char_range: tuple[int, int] = DEFAULT_CHAR_RANGE, sample: int | None = DEFAULT_SAMPLE) -> Model:
-    """A topic model of ``texts`` with ``k`` topics, numbered 1..k from the largest.
+        max_chars: int = DEFAULT_MAX_CHARS, char_range: tuple[int, int] = DEFAULT_CHAR_RANGE,
+        sample: int | None = DEFAULT_SAMPLE, segments: int = DEFAULT_SEGMENTS,
+        merge_cosine: float = DEFAULT_MERGE_COSINE) -> Model:
+    """A model of at most ``k`` patterns in ``texts``, numbered 1.. from the largest.
 
-    The vocabulary, idf and topic vectors are learnt from a random sample of at most ``sample``
+    The vocabulary, idf and pattern vectors are learnt from a random sample of at most ``sample``
     non-empty texts (fixed seed; None: all of them): recurring patterns are as visible in 10 000
-    texts as in 50 000, and the fit's time stays bounded. Topics are numbered by how many of the
+    texts as in 50 000, and the fit's time stays bounded. The sample is cut into ``segments``
+    k-means segments, which are merged while their mean vectors are at least ``merge_cosine``
+    alike, and further down to ``k`` if more remain. Patterns are numbered by how many of the
     sampled texts the stored projection assigns to them.
     """
     if k < 1:
@@ -453,18 +493,31 @@ def fit(texts: Sequence[str], k: int = DEFAULT_K, *, threshold: float = DEFAULT_
     word_idf, char_idf = _idf(word_counts), _idf(char_counts)
     x = _stack(_tfidf(word_counts, word_idf), _tfidf(char_counts, char_idf), char_weight)
 
-    w, h, _ = non_negative_factorization(
-        x, n_components=k, init="nndsvda", solver=_solver(loss), beta_loss=loss, max_iter=max_iter, tol=1e-4,
-        random_state=RANDOM_STATE,
-    )
-    model = Model(k=k, word_vocabulary=word_vocabulary, word_idf=word_idf, char_vocabulary=char_vocabulary,
-                  char_idf=char_idf, components=h.astype(np.float32), labels=[], top_words=[],
-                  threshold=threshold, char_weight=char_weight, loss=loss,
-                  char_range=char_range)
-    # Number the topics by size under the stored projection, largest first (ties by fit order).
+    # Over-segment: many small segments, each within one theme (rows are l2-normalised, so k-means'
+    # Euclidean distance orders like the cosine). Rows without any kept term sit at the origin and
+    # are left out. Then merge the segments back into patterns.
+    live = np.flatnonzero(np.diff(x.indptr) > 0)
+    n_segments = max(k, min(segments, len(live) // MIN_SEGMENT_SIZE))
+    n_segments = min(n_segments, len(live))
+    if n_segments < k:
+        raise ValueError("too few texts with known words for k topics")
+    xl = x[live]
+    labels = KMeans(n_clusters=n_segments, init="k-means++", n_init=1, max_iter=100, tol=1e-4,
+                    random_state=RANDOM_STATE).fit(xl).labels_
+    onehot = sp.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))),
+                           shape=(n_segments, len(labels)))
+    seg_sizes = np.bincount(labels, minlength=n_segments).astype(np.float64)
+    seg_means = np.asarray((onehot @ xl).todense()) / np.maximum(seg_sizes, 1)[:, None]
+    groups = _merge(seg_means, seg_sizes, merge_cosine, k)
+    components = np.array([(seg_means[g] * seg_sizes[g][:, None]).sum(axis=0) / seg_sizes[g].sum()
+                           for g in groups])
+    model = Model(k=len(groups), word_vocabulary=word_vocabulary, word_idf=word_idf,
+                  char_vocabulary=char_vocabulary, char_idf=char_idf, components=components.astype(np.float32),
+                  labels=[], top_words=[], threshold=threshold, char_weight=char_weight, char_range=char_range)
+    # Number the patterns by size under the stored projection, largest first (ties by merge order).
     decided = _decide(_project(model, x), threshold)
     sizes = Counter(a.topic for a in decided if a.topic is not None)
-    order = sorted(range(k), key=lambda i: (-sizes.get(i + 1, 0), i))
+    order = sorted(range(model.k), key=lambda i: (-sizes.get(i + 1, 0), i))
     model.components = model.components[order]
     model.sizes = [sizes.get(i + 1, 0) for i in order]
     model.labels, model.top_words = _labels(model.components, word_vocabulary,

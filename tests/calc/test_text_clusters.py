@@ -101,7 +101,7 @@ def test_model_round_trips_through_bytes_and_holds_no_personal_data(fitted):
     data = model.to_bytes()
     assert b"pickle" not in data[:0]  # np.load(allow_pickle=False) reads it back below
     again = tc.Model.from_bytes(data)
-    assert again.k == model.k == tc.DEFAULT_K and again.labels == model.labels
+    assert again.k == model.k <= tc.DEFAULT_K and again.labels == model.labels
     assert again.word_vocabulary == model.word_vocabulary and again.char_vocabulary == model.char_vocabulary
     assert tc.assign(again, texts) == assigned
     names = {n.lower() for n in demo.FIRST_NAMES + demo.SURNAMES}
@@ -167,13 +167,12 @@ def test_planted_patterns_are_found(fitted):
     print({p: (t, round(r, 3), round(q, 3)) for p, (t, r, q) in found.items()})
     topics = [t for t, _, _ in found.values()]
     assert len(set(topics)) == len(demo.PATTERNS)  # one topic per pattern
-    # Measured (3 000 texts, seed 11, k = 20): recall ≥ 0.92 for all six; purity 1.0 for fall, provsvar,
-    # läkemedelslista, ≥ 0.94 for remiss and avvikit-psyk, but 0.63 for insulin-dos, whose topic also takes
-    # the demo's vaccination texts ("vaccinet gavs två gånger"): 34 everyday themes do not fit in 20 topics
-    # without some merging. On 50 000 texts insulin-dos reaches 0.83 (docs/clusters.md).
+    # Measured (3 000 texts, seed 11, defaults): recall ≥ 0.99 and purity ≥ 0.99 for all six. The first
+    # method (KL NMF, k = 20) put insulin-dos with the vaccination texts here (purity 0.63); the segments
+    # merged back by cosine keep them apart (docs/clusters.md).
     for p, (topic, recall, purity) in found.items():
-        assert recall >= 0.8, (p, recall, model.labels[topic - 1])
-        assert purity >= (0.6 if p == "insulin-dos" else 0.8), (p, purity, model.labels[topic - 1])
+        assert recall >= 0.9, (p, recall, model.labels[topic - 1])
+        assert purity >= 0.85, (p, purity, model.labels[topic - 1])
     # the labels speak of the pattern
     label_words = {p: " ".join(model.top_words[t - 1]) for p, (t, _, _) in found.items()}
     assert "remiss" in label_words["remiss"]
