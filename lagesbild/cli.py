@@ -190,7 +190,7 @@ def incidents_clusters(args) -> int:
             bar.update(tasks[stage], completed=done, total=max(total, 1))
 
         if args.refit:
-            model = clusters.refit(actor=_actor(args), k=args.k, progress=progress)
+            model = clusters.refit(actor=_actor(args), progress=progress, **({"k": args.k} if args.k else {}))
             message = f"{model}: mönstren har nya nummer"
         else:
             message = f"{clusters.assign_new(progress=progress)} avvikelser placerade i de sparade mönstren"
@@ -487,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--refit", action="store_true", help="hitta mönstren på nytt (nya nummer; uttryckligt val)")
     what.add_argument("--assign", action="store_true", help="placera ärenden utan mönster i de sparade mönstren")
-    p.add_argument("--k", type=int, default=20, help="antal mönster vid --refit (förval 20)")
+    p.add_argument("--k", type=int, default=None, help="högst så många mönster vid --refit (förval 60)")
     _add_actor(p)
     p.set_defaults(func=incidents_clusters)
     p = inc.add_parser("purge", help="rensa fritexten i ärenden äldre än lagringstiden (ärendena och siffrorna finns kvar)")

@@ -66,7 +66,7 @@ def page(request, code: str):
                  examples=sum(len(c.examples) for c in found.clusters))
     return render(request, "incidents/clusters.html", {
         "unit": unit, "year": year, "years": years, "found": found, "clusters": shown,
-        "may_refit": _may_refit(request.user), "default_k": found.model.k if found.model else tc.DEFAULT_K,
+        "may_refit": _may_refit(request.user), "default_k": tc.DEFAULT_K,
         "min_k": clusters.MIN_K, "max_k": clusters.MAX_K,
     })
 

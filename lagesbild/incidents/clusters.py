@@ -106,7 +106,7 @@ def refit(*, actor: Actor, k: int = tc.DEFAULT_K, progress: Progress = _no_progr
     progress("Hittar mönster", 1, 1)
     with transaction.atomic():
         row = TopicModel.objects.create(
-            created_by=actor.authenticated_user, created_by_name=actor.username, k=k, texts=len(pairs),
+            created_by=actor.authenticated_user, created_by_name=actor.username, k=len(model.labels), texts=len(pairs),
             data=model.to_bytes())
         Topic.objects.bulk_create([
             Topic(model=row, number=i, label=label, top_words=words)
@@ -114,7 +114,7 @@ def refit(*, actor: Actor, k: int = tc.DEFAULT_K, progress: Progress = _no_progr
         ])
         TopicAssignment.objects.exclude(model=row).delete()
         _store(row, model, pairs, progress, replace=False)
-        audit.record(actor, REFIT_ACTION, row, k=k, texts=len(pairs),
+        audit.record(actor, REFIT_ACTION, row, k=k, patterns=len(model.labels), texts=len(pairs),
                      other=TopicAssignment.objects.filter(model=row, topic__isnull=True).count())
     return row
 

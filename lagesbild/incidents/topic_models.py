@@ -20,7 +20,7 @@ class TopicModel(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_by_name = models.CharField("skapad av", max_length=150, blank=True)  # "" for the system
-    k = models.PositiveSmallIntegerField("antal mönster")
+    k = models.PositiveSmallIntegerField("antal mönster")  # found (the fit is asked for at most so many)
     texts = models.PositiveIntegerField("antal texter")  # non-empty descriptions the fit saw
     data = models.BinaryField("modell")
 
