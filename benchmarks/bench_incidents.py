@@ -70,7 +70,6 @@ class Config:
     warmup: int = 3
     copy_runs: int = 3
     breakdown_runs: int = 5  # runs of each selector/presenter on its own
-    proposal_runs: int = 3  # runs of each part of the proposed fix and of what it replaces
     page_budget: float = 240.0  # seconds: the timed requests stop after this (at least 10 rounds)
     profile_import: bool = False  # cProfile the imports (slower; for finding a hotspot)
 
@@ -338,14 +337,14 @@ def breakdown(runs: int) -> dict:
 
     unit = OrgUnit.objects.get(code=REGION)
     as_of = timezone.localdate()
-    rows = selectors._records(selectors._subtree(unit).filter(reported__year__in=(YEAR, YEAR - 1)))
+    counts = selectors.year_counts(unit, YEAR, as_of)
     shown = "patientnamnd"
     parts = {
         "summary": {
             "selectors.years": lambda: selectors.years(unit),
-            "selectors.summary: load the two years' rows (_records)":
-                lambda: selectors._records(selectors._subtree(unit).filter(reported__year__in=(YEAR, YEAR - 1))),
-            "selectors.summary: calc.incident_stats.summary over them": lambda: incident_stats.summary(rows, YEAR, as_of),
+            "selectors.summary: the year's counts as aggregates (year_counts)":
+                lambda: selectors.year_counts(unit, YEAR, as_of),
+            "selectors.summary: calc.incident_stats.summary_of over them": lambda: incident_stats.summary_of(counts, YEAR),
             "selectors.care_day_rate": lambda: selectors.care_day_rate(unit, YEAR),
             "selectors.complaint_summary": lambda: selectors.complaint_summary(unit, YEAR),
             "selectors.open_cases": lambda: selectors.open_cases(unit, as_of),
@@ -361,7 +360,7 @@ def breakdown(runs: int) -> dict:
             "presenters.count_chart (one channel)": lambda: presenters.count_chart(unit, YEAR, "Klagomål", channel=shown),
         },
     }
-    out = {"rows_in_summary": len(rows), "incidents_in_subtree": Incident.objects.count()}
+    out = {"rows_in_summary": counts.incidents + counts.previous_year, "incidents_in_subtree": Incident.objects.count()}
     for page, fns in parts.items():
         out[page] = {}
         for label, fn in fns.items():
@@ -383,52 +382,6 @@ def _median_time(fn, runs: int) -> tuple[float, object]:
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times), result
-
-
-def proposal(runs: int) -> dict:
-    """The proposed fix (benchmarks/incidents_proposal.py) against the product's selectors: time
-    and whether the figures are the same."""
-    from django.utils import timezone
-
-    from lagesbild.calc import complaint_stats, incident_stats, periods
-    from lagesbild.incidents import selectors
-    from lagesbild.org.models import OrgUnit
-
-    from . import incidents_proposal as fix
-
-    unit = OrgUnit.objects.get(code=REGION)
-    as_of = timezone.localdate()
-    first, last = periods.add_months(date(YEAR, 12, 1), -35), date(YEAR, 12, 31)
-
-    def children(rows):
-        return [(r.unit.code, r.count, r.previous_year, r.change_percent) for r in rows]
-
-    pairs = {
-        "summary: the records with values_list (no model instances) + calc.incident_stats.summary": (
-            lambda: selectors.summary(unit, YEAR, as_of),
-            lambda: incident_stats.summary(fix.records_values(unit, YEAR), YEAR, as_of), None),
-        "summary: GROUP BY in the database (counts, types, causes, lead-time histogram)": (
-            lambda: selectors.summary(unit, YEAR, as_of), lambda: fix.summary_sql(unit, YEAR, as_of), None),
-        "by_child: counts per unit and year in the database": (
-            lambda: selectors.by_child(unit, YEAR), lambda: fix.by_child_sql(unit, YEAR), children),
-        "monthly_counts: the subtree as unit ids (index on unit, reported)": (
-            lambda: selectors.monthly_counts(unit, first, last), lambda: fix.monthly_counts_index(unit, first, last),
-            None),
-        "years + by_child + monthly_counts: all three from one GROUP BY (unit, month) over the subtree": (
-            lambda: (selectors.years(unit), selectors.by_child(unit, YEAR), selectors.monthly_counts(unit, first, last)),
-            lambda: fix.three_from_one(unit, YEAR, first, last),
-            lambda t: (t[0], children(t[1]), t[2])),
-        "complaint_summary: the records with values_list + calc.complaint_stats.summary": (
-            lambda: selectors.complaint_summary(unit, YEAR),
-            lambda: complaint_stats.summary(fix.complaint_records_values(unit, YEAR), YEAR), None),
-    }
-    out = {}
-    for label, (ours, theirs, key) in pairs.items():
-        t_ours, a = _median_time(ours, runs)
-        t_fix, b = _median_time(theirs, runs)
-        key = key or (lambda x: x)
-        out[label] = {"now": t_ours, "proposed": t_fix, "same": key(a) == key(b)}
-    return out
 
 
 def copy_insert() -> dict:
@@ -459,52 +412,6 @@ def copy_insert() -> dict:
     except _RolledBack:
         pass
     return result
-
-
-def import_proposal(source_name: str, runs: int) -> dict:
-    """Two parts of the import done now and as proposed, on the stored 500 000 incidents: the
-    28-day counts of every cell (as write_handling counts them after a full import) and loading the
-    stored cases to compare with (a re-import); time, growth of resident memory, same figures."""
-    from django.db.models.functions import TruncMonth
-    from django.utils import timezone
-
-    from lagesbild.incidents.models import Incident, Source
-
-    from . import incidents_proposal as fix
-
-    source = Source.objects.get(name=source_name)
-    as_of = timezone.localdate()
-    cells = {(u, m.date() if hasattr(m, "date") else m) for u, m in Incident.objects.annotate(
-        month=TruncMonth("reported")).values_list("unit_id", "month").distinct()}
-
-    def stored_same(a, b):
-        return len(a) == len(b) and all(a[c].pk == b[c][0] for c in list(a)[:1000])
-
-    pairs = {
-        f"write_handling's counts for all {len(cells)} unit-months: one GROUP BY (unit, month) with FILTER": (
-            lambda: fix.handled_by_month_models(cells, as_of), lambda: fix.handled_by_month_sql(cells, as_of), None),
-        "the stored cases to compare with (re-import): values_list tuples instead of model instances": (
-            lambda: fix.stored_models(source), lambda: fix.stored_tuples(source), stored_same),
-    }
-    out = {"copy_insert": copy_insert()}
-    for label, (ours, theirs, same) in pairs.items():
-        row = {}
-        for side, fn in (("now", ours), ("proposed", theirs)):
-            times = []
-            for i in range(runs):
-                with PeakRSS() as peak:
-                    t0 = time.perf_counter()
-                    result = fn()
-                    times.append(time.perf_counter() - t0)
-                if i == 0:
-                    row[f"{side}_growth"] = (peak.as_json() or {}).get("growth")
-                    row[side + "_result"] = result
-                del result
-            row[side] = statistics.median(times)
-        a, b = row.pop("now_result"), row.pop("proposed_result")
-        row["same"] = same(a, b) if same else a == b
-        out[label] = row
-    return out
 
 
 def sql_of_one_request(user_id: int, name: str) -> dict:
@@ -568,15 +475,14 @@ def postgres_child(cfg: Config, files: incidents_data.Files) -> dict:
         log("COPY of the stored incidents into the product's table (the data model's floor)")
         out["floor"] = model_floor()
         with connection.cursor() as cur:
-            cur.execute("ANALYZE")
+            # What autovacuum does after a bulk load (statistics and the visibility map, which
+            # lets the (unit, date) indexes answer the per-month counts without the table).
+            cur.execute("VACUUM ANALYZE")
         log(f"the pages: {cfg.requests} requests each after {cfg.warmup} warm-ups, interleaved")
         user_id = out["setup"]["user_id"]
         out["pages"] = time_pages(user_id, cfg.requests, cfg.warmup, cfg.page_budget)
         log("where the time goes: each part on its own, the SQL of one request, a profile of one request")
         out["breakdown"] = breakdown(cfg.breakdown_runs)
-        out["proposal"] = proposal(cfg.proposal_runs)
-        log("the import's two heaviest reads, now and as proposed")
-        out["import_proposal"] = import_proposal(source, cfg.proposal_runs)
         out["sql"] = {page: sql_of_one_request(user_id, page) for page in ("summary", "complaints")}
         out["profile"] = {page: profile_request(user_id, page) for page in ("summary", "complaints")}
         with connection.cursor() as cur:

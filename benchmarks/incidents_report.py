@@ -119,6 +119,7 @@ def render(report: dict, info: dict, when, command: str) -> str:
         f"Requested through Django's test client as a strategist of the region, {pages['summary']['n']} requests per page",
         f"after {cfg['warmup']} warm-ups, the three pages interleaved; the baseline is `/ordlista/` (the glossary: the",
         "same middleware, session, menu and base template, no data read). Times are server times (no network).",
+        "The database has had `VACUUM ANALYZE` after the imports, as autovacuum leaves a table after a bulk load.",
         "",
         "| Page | p50 ms | p95 ms | max ms | p50 / baseline | HTML |",
         "|---|---:|---:|---:|---:|---:|",
@@ -157,41 +158,4 @@ def render(report: dict, info: dict, when, command: str) -> str:
         lines.append(f"One {page} request: {_ms(q['seconds'])} ms, of it {q['queries']} queries taking "
                      f"{_ms(q['sql_seconds'])} ms in the database; the rest is Python (turning rows into objects, "
                      "the statistics, the chart, the template).")
-    prop = pg.get("proposal")
-    if prop:
-        lines += [
-            "",
-            "### A proposed fix, measured",
-            "",
-            "`benchmarks/incidents_proposal.py` prototypes the same figures from aggregates the database computes",
-            "(not product code); each against the product's selector on the same data, median of "
-            f"{cfg.get('proposal_runs', 3)}:",
-            "",
-            "| Change | Now ms | Proposed ms | Same figures |",
-            "|---|---:|---:|---|",
-        ]
-        for label, r in prop.items():
-            lines.append(f"| {label} | {_ms(r['now'])} | {_ms(r['proposed'])} | {'yes' if r['same'] else '**no**'} |")
-        lines.append("")
-    imp = pg.get("import_proposal")
-    if imp:
-        lines += [
-            "And two reads of the import, on the stored incidents (median of "
-            f"{cfg.get('proposal_runs', 3)}; memory: growth of resident memory during the first run):",
-            "",
-            "| Change | Now s | Proposed s | Now memory | Proposed memory | Same figures |",
-            "|---|---:|---:|---:|---:|---|",
-        ]
-        ci = imp.get("copy_insert")
-        if ci:
-            bulk = first["phases"].get("insert new cases (bulk_create)")
-            lines.append(f"| inserting the {n_(ci['rows'])} new cases: COPY with `write_row` from Python tuples (as "
-                         f"`patients.services._insert`; rolled back) instead of `bulk_create` | {s(bulk)} "
-                         f"| {s(ci['seconds'])} | | | (same rows) |")
-        for label, r in imp.items():
-            if label == "copy_insert":
-                continue
-            lines.append(f"| {label} | {s(r['now'])} | {s(r['proposed'])} | {mb(r.get('now_growth'))} "
-                         f"| {mb(r.get('proposed_growth'))} | {'yes' if r['same'] else '**no**'} |")
-        lines.append("")
     return "\n".join(lines)
