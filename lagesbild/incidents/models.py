@@ -73,6 +73,19 @@ class Incident(models.Model):
                               self.lex_maria)
 
 
+class IncidentMonth(models.Model):
+    """How many incidents a unit registered in a month: kept by the import (services.count_months)
+    for every unit and month it touches, so a page's monthly counts over years read a few
+    thousand rows instead of every incident."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day
+    incidents = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="incidents_month_cell")]
+
+
 class Complaint(models.Model):
     """A complaint or claim as one channel's export gives it (calc.complaint_stats.Complaint)."""
 

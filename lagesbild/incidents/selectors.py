@@ -17,7 +17,7 @@ from lagesbild.calc import incident_stats as stats
 from lagesbild.measurements.models import Observation
 from lagesbild.org.models import OrgUnit
 
-from .models import Complaint, Incident
+from .models import Complaint, Incident, IncidentMonth
 
 FILTERS = ("typ", "orsak", "lex_maria", "inom_28", "oppna", "enhet")
 COMPLAINT_FILTERS = ("kanal", "kategori", "kon", "vidare", "atgard", "enhet")
@@ -160,13 +160,14 @@ def care_day_rate(unit: OrgUnit, year: int) -> CareDayRate | None:
 
 def unit_months(unit: OrgUnit, first: date, last: date, channel: str | None = None) -> dict[tuple[int, date], int]:
     """Incidents (or, with ``channel``, that channel's complaints) per unit and month of registration
-    in the subtree, first <= day <= last: one grouped query that the chart and the per-unit table share."""
-    if channel is None:
-        query, field = _subtree(unit), "reported"
-    else:
-        query, field = _complaints(unit).filter(channel=channel), "received"
-    rows = (query.filter(**{f"{field}__gte": first, f"{field}__lte": last}).annotate(month=TruncMonth(field))
-            .values_list("unit_id", "month").annotate(n=Count("id")).order_by())
+    in the subtree, for the whole months from ``first`` to ``last``: one read that the chart and the
+    per-unit table share."""
+    if channel is None:  # the import keeps the incidents' counts per unit and month (IncidentMonth)
+        rows = (IncidentMonth.objects.filter(unit_id__in=_unit_ids(unit), month__gte=first.replace(day=1),
+                                             month__lte=last).values_list("unit_id", "month", "incidents"))
+        return {(u, m): n for u, m, n in rows}
+    rows = (_complaints(unit).filter(channel=channel, received__gte=first, received__lte=last)
+            .annotate(month=TruncMonth("received")).values_list("unit_id", "month").annotate(n=Count("id")).order_by())
     return {(u, m.date() if hasattr(m, "date") else m): n for u, m, n in rows}
 
 

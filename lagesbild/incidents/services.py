@@ -32,7 +32,7 @@ from lagesbild.org import audit, permissions, scope
 from lagesbild.org.models import Membership, OrgUnit
 
 from . import complaint_export, export, selectors
-from .models import Complaint, Incident, Source
+from .models import Complaint, Incident, IncidentMonth, Source
 
 KIND = "incidents"
 COMPLAINTS_KIND = "complaints"
@@ -151,9 +151,25 @@ def import_export(data: bytes, file: str, *, source: Source, actor: Actor,
         clusters.assign_new([i.pk for i in new] + [i.pk for i in changed])  # to the stored patterns, if any
         cells = {(units[found.unit.casefold()].pk, found.reported.replace(day=1)) for _, found in rows}
         cells |= earlier
+        count_months(cells)
         observations = write_handling(record, cells, as_of or timezone.localdate())
         imp.finish(created=len(new), updated=len(changed), unchanged=same)
     return IncidentImportResult(imp.record.outcome, len(new), len(changed), same, observations, imp.record)
+
+
+def count_months(cells: set[tuple[int, date]]) -> None:
+    """IncidentMonth counted anew from the stored incidents for the cells' units over the span of
+    their months (a few more cells than touched, each counted exactly)."""
+    if not cells:
+        return
+    units, months = {u for u, _ in cells}, {m for _, m in cells}
+    first, last = min(months), max(months)
+    stored = Incident.objects.filter(unit_id__in=units, reported__gte=first, reported__lt=periods.add_months(last, 1))
+    counted = (stored.annotate(month=TruncMonth("reported")).values_list("unit_id", "month")
+               .annotate(n=Count("id")).order_by())
+    IncidentMonth.objects.filter(unit_id__in=units, month__gte=first, month__lte=last).delete()
+    IncidentMonth.objects.bulk_create([IncidentMonth(unit_id=u, month=_day(m), incidents=n) for u, m, n in counted],
+                                      batch_size=2000)
 
 
 def write_handling(record, cells: set[tuple[int, date]], as_of: date) -> dict[str, int] | None:

@@ -41,6 +41,9 @@ def stored(db):
                              cause=rng.choice(["", "Kommunikation", "Procedurer"]), lex_maria=rng.random() < 0.02,
                              source_import=record))
     Incident.objects.bulk_create(rows)
+    from lagesbild.incidents.services import count_months
+
+    count_months({(i.unit_id, i.reported.replace(day=1)) for i in rows})  # as the import does
     return region, clinic, units
 
 
@@ -97,3 +100,30 @@ def test_the_28_day_observations_the_import_writes_equal_the_pure_count(stored):
            for o in Observation.objects.filter(measure__code=services.HANDLING_MEASURE)}
     want = {(int(u), m): v for (u, m), v in stats.handled_by_month(records(), AS_OF).items()}
     assert got == want and len(got) > 50
+
+
+def test_the_monthly_counts_the_import_keeps_equal_the_incidents(db):
+    """IncidentMonth, kept by the import, against counting the stored incidents; a case moved to
+    another unit and month moves its count."""
+    from lagesbild.core.actor import Actor
+    from lagesbild.incidents import services
+    from lagesbild.incidents.models import IncidentMonth
+    from tests.incidents.test_summary_cli import HEADER, MAPPING
+
+    region = OrgUnit.objects.get(code="08")
+    for code in ("AVD1", "AVD2"):
+        OrgUnit.objects.create(code=code, name=code, kind="enhet", parent=region)
+    source = services.save_source("s", MAPPING, actor=Actor.system())
+    rng = random.Random(8)
+    rows = [f"C{n};{date(2024, 1, 1) + timedelta(days=rng.randrange(700))};{rng.choice(['AVD1', 'AVD2'])};Fall;;;;\n"
+            for n in range(400)]
+    services.import_export((HEADER + "".join(rows)).encode(), "a.csv", source=source, actor=Actor.system())
+    services.import_export((HEADER + "C0;2023-06-15;AVD2;Fall;;;;\n").encode(), "b.csv", source=source,
+                           actor=Actor.system())
+
+    def by_hand():
+        return dict(Counter((i.unit_id, i.reported.replace(day=1)) for i in Incident.objects.all()))
+
+    kept = {(m.unit_id, m.month): m.incidents for m in IncidentMonth.objects.all()}
+    assert kept == by_hand() and kept[(OrgUnit.objects.get(code="AVD2").pk, date(2023, 6, 1))] == 1
+    assert sum(selectors.monthly_counts(region, date(2023, 1, 1), date(2025, 12, 31)).values()) == 400
