@@ -21,7 +21,7 @@ from lagesbild.ingest.errors import InputError, ProblemList
 from lagesbild.ingest.readers import read_bytes
 from lagesbild.ingest.tabular import folded
 
-from .export import _date, mapped_table
+from .export import _date, mapped_table, source_and_columns
 
 KIND = "complaints"
 REQUIRED = ("case", "received", "unit")
@@ -57,31 +57,16 @@ def parse_mapping(text: str, file: str) -> ComplaintMapping:
     doc = yamltext.load(text, file)
     if not isinstance(doc, dict):
         raise InputError.one(file, "mappningen ska ha nycklarna kind, source, channel och columns")
-    source = doc.get("source")
-    if not isinstance(source, str) or not source.strip():
-        problems.add(file, "source ska vara ett namn på källan", path="source")
     channel = doc.get("channel")
     if channel is not None and (not isinstance(channel, str) or folded(channel) not in CHANNEL_NAMES):
         problems.add(file, f"okänd kanal; använd {', '.join(CHANNELS)}", path="channel",
                      value=str(channel))
-    columns = doc.get("columns")
-    if not isinstance(columns, dict):
-        problems.add(file, "columns ska mappa fält till exportens kolumnrubriker", path="columns")
-        problems.raise_if_any()
-    for name, header in columns.items():
-        if name not in REQUIRED + OPTIONAL:
-            problems.add(file, f"okänt fält; använd {', '.join(REQUIRED + OPTIONAL)}", path=f"columns/{name}")
-        elif not isinstance(header, str) or not header.strip():
-            problems.add(file, "ange kolumnrubriken i exporten", path=f"columns/{name}")
-    for name in REQUIRED:
-        if name not in columns:
-            problems.add(file, "fältet krävs", path=f"columns/{name}")
+    source, columns = source_and_columns(doc, file, problems, REQUIRED, OPTIONAL)
     if channel is None and "channel" not in columns:
         problems.add(file, "ange kanalen för hela exporten (channel:) eller en kolumn för den (columns/channel)",
                      path="channel")
     problems.raise_if_any()
-    return ComplaintMapping(source.strip(), CHANNEL_NAMES[folded(channel)] if channel is not None else None,
-                            {k: v.strip() for k, v in columns.items()})
+    return ComplaintMapping(source, CHANNEL_NAMES[folded(channel)] if channel is not None else None, columns)
 
 
 def read_rows(data: bytes, file: str, mapping: ComplaintMapping) -> list[tuple[int, Complaint, str]]:

@@ -38,6 +38,14 @@ def parse_mapping(text: str, file: str) -> Mapping:
     doc = yamltext.load(text, file)
     if not isinstance(doc, dict):
         raise InputError.one(file, "mappningen ska ha nycklarna source och columns")
+    source, columns = source_and_columns(doc, file, problems, REQUIRED, OPTIONAL)
+    problems.raise_if_any()
+    return Mapping(source, columns)
+
+
+def source_and_columns(doc: dict, file: str, problems: ProblemList, required, optional) -> tuple[str, dict[str, str]]:
+    """A mapping's ``source:`` name and ``columns:`` (field -> header), every problem added to
+    ``problems`` by its path; raises at once only when ``columns`` is not a mapping at all."""
     source = doc.get("source")
     if not isinstance(source, str) or not source.strip():
         problems.add(file, "source ska vara ett namn på källan", path="source")
@@ -46,15 +54,15 @@ def parse_mapping(text: str, file: str) -> Mapping:
         problems.add(file, "columns ska mappa fält till exportens kolumnrubriker", path="columns")
         problems.raise_if_any()
     for name, header in columns.items():
-        if name not in REQUIRED + OPTIONAL:
-            problems.add(file, f"okänt fält; använd {', '.join(REQUIRED + OPTIONAL)}", path=f"columns/{name}")
+        if name not in required + optional:
+            problems.add(file, f"okänt fält; använd {', '.join(required + optional)}", path=f"columns/{name}")
         elif not isinstance(header, str) or not header.strip():
             problems.add(file, "ange kolumnrubriken i exporten", path=f"columns/{name}")
-    for name in REQUIRED:
+    for name in required:
         if name not in columns:
             problems.add(file, "fältet krävs", path=f"columns/{name}")
-    problems.raise_if_any()
-    return Mapping(source.strip(), {k: v.strip() for k, v in columns.items()})
+    return (source.strip() if isinstance(source, str) else ""), {
+        k: v.strip() for k, v in columns.items() if isinstance(v, str)}
 
 
 def load_mapping(path) -> Mapping:
