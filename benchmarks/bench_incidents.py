@@ -47,6 +47,7 @@ from urllib.parse import urlsplit, urlunsplit
 from . import incidents_data
 from .bench_rollup import Recorder, summary
 from .bench_survey import PeakRSS, _django_env, log, max_rss_bytes
+from .child import phase_timer, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "incidents"
@@ -216,16 +217,7 @@ def import_child(path: str, source_name: str, profile: bool) -> dict:
 
     phases: dict[str, float] = defaultdict(float)
 
-    def timed(owner, attr: str, label: str):
-        inner = getattr(owner, attr)
-
-        def wrapper(*a, **kw):
-            t0 = time.perf_counter()
-            try:
-                return inner(*a, **kw)
-            finally:
-                phases[label] += time.perf_counter() - t0
-        setattr(owner, attr, wrapper)
+    timed = phase_timer(phases)
 
     timed(export, "read_rows", "read and check the export (export.read_rows)")
     timed(services, "_units", "match the unit codes (_units)")
@@ -505,21 +497,8 @@ def postgres_child(cfg: Config, files: incidents_data.Files) -> dict:
 
 
 def _run_postgres(cfg: Config, env: dict) -> dict:
-    from .bench_rollup import _drop_database
-
-    proc = subprocess.Popen([sys.executable, "-m", "benchmarks.bench_incidents", "--child", json.dumps(asdict(cfg))],
-                            env={k: v for k, v in env.items() if k not in ("DJANGO_SETTINGS_MODULE", "TEST_DATABASE_NAME")},
-                            stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        stdout, _ = proc.communicate()
-    finally:
-        try:
-            _drop_database(env["DATABASE_URL"], f"{DB_PREFIX}{proc.pid}", prefix=DB_PREFIX)
-        except Exception as exc:
-            log(f"postgresql: could not check for a leftover database: {exc}")
-    if proc.returncode != 0:
-        return {"vendor": "postgresql", "error": f"the run failed (exit {proc.returncode}); see the log above"}
-    return json.loads(stdout.strip().splitlines()[-1])
+    out = run_child("benchmarks.bench_incidents", cfg, env, DB_PREFIX, "postgresql")
+    return {"vendor": "postgresql", **out} if "error" in out else out
 
 
 def run(cfg: Config, env: dict | None = None) -> dict:

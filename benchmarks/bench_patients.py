@@ -48,6 +48,7 @@ from urllib.parse import urlsplit, urlunsplit
 from . import patients_data
 from .bench_rollup import percentile, summary
 from .bench_survey import PeakRSS, _django_env, log, max_rss_bytes
+from .child import phase_timer, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "patients"
@@ -282,16 +283,7 @@ def ingest_child(paths: dict[str, str]) -> dict:
 
     phases: dict[str, float] = defaultdict(float)
 
-    def timed(owner, attr: str, label: str):
-        inner = getattr(owner, attr)
-
-        def wrapper(*a, **kw):
-            t0 = time.perf_counter()
-            try:
-                return inner(*a, **kw)
-            finally:
-                phases[label] += time.perf_counter() - t0
-        setattr(owner, attr, wrapper)
+    timed = phase_timer(phases)
 
     timed(records, "load_for_import", "read and check the files, pseudonymise")
     timed(services, "_write_episodes", "write episodes")
@@ -478,21 +470,8 @@ def postgres_child(cfg: Config, files: patients_data.Files) -> dict:
 
 
 def _run_postgres(cfg: Config, files: patients_data.Files, env: dict) -> dict:
-    from .bench_rollup import _drop_database
-
-    proc = subprocess.Popen([sys.executable, "-m", "benchmarks.bench_patients", "--child", json.dumps(asdict(cfg))],
-                            env={k: v for k, v in env.items() if k not in ("DJANGO_SETTINGS_MODULE", "TEST_DATABASE_NAME")},
-                            stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        stdout, _ = proc.communicate()
-    finally:
-        try:
-            _drop_database(env["DATABASE_URL"], f"{DB_PREFIX}{proc.pid}", prefix=DB_PREFIX)
-        except Exception as exc:
-            log(f"postgresql: could not check for a leftover database: {exc}")
-    if proc.returncode != 0:
-        return {"vendor": "postgresql", "error": f"the run failed (exit {proc.returncode}); see the log above"}
-    return json.loads(stdout.strip().splitlines()[-1])
+    out = run_child("benchmarks.bench_patients", cfg, env, DB_PREFIX, "postgresql")
+    return {"vendor": "postgresql", **out} if "error" in out else out
 
 
 def run(cfg: Config, env: dict | None = None) -> dict:

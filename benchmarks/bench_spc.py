@@ -25,7 +25,6 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -33,8 +32,9 @@ from datetime import date
 from pathlib import Path
 
 from .bench_rollup import Config as RollupConfig
-from .bench_rollup import _drop_database, build_world, load_postgres, percentile
+from .bench_rollup import build_world, load_postgres, percentile
 from .bench_survey import _django_env, log, max_rss_bytes
+from .child import run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "spc"
@@ -195,18 +195,7 @@ def run(cfg: Config, env: dict | None = None) -> dict:
         env.pop(k, None)
     if not env.get("DATABASE_URL"):
         return {"skipped": "DATABASE_URL is not set (this benchmark runs on PostgreSQL)"}
-    proc = subprocess.Popen([sys.executable, "-m", "benchmarks.bench_spc", "--child", json.dumps(asdict(cfg))], env=env,
-                            stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        stdout, _ = proc.communicate()
-    finally:
-        try:
-            _drop_database(env["DATABASE_URL"], f"{DB_PREFIX}{proc.pid}", prefix=DB_PREFIX)
-        except Exception as exc:
-            log(f"spc: could not check for a leftover database: {exc}")
-    if proc.returncode != 0:
-        return {"error": f"the run failed (exit {proc.returncode}); see the log above"}
-    return json.loads(stdout.strip().splitlines()[-1])
+    return run_child("benchmarks.bench_spc", cfg, env, DB_PREFIX, "spc")
 
 
 def _int(n: int) -> str:
