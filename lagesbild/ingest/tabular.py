@@ -93,6 +93,18 @@ def folded(text: object) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+def aliased_columns(header, aliases: dict) -> dict[str, int]:
+    """Each field's column: the first header that, folded, is one of the field's aliases
+    (``aliases``: field -> its folded names); fields with no such header are absent."""
+    wanted = {alias: field for field, names in aliases.items() for alias in names}
+    columns: dict[str, int] = {}
+    for i, text in enumerate(header):
+        field = wanted.get(folded(text))
+        if field is not None:
+            columns.setdefault(field, i)
+    return columns
+
+
 def read_csv(data: bytes, file: str, keep_lines: bool = False) -> Table:
     """A CSV file in any encoding and delimiter Swedish Excel writes."""
     text, encoding = decode(data, file)

@@ -9,7 +9,7 @@ from lagesbild.calc import funnel as fp
 from lagesbild.ingest.errors import ProblemList
 from lagesbild.ingest.numbers import parse_int
 from lagesbild.ingest.readers import read_bytes, read_table
-from lagesbild.ingest.tabular import folded
+from lagesbild.ingest.tabular import aliased_columns
 
 COLUMNS = {"unit": ("unit", "enhet", "enhetskod"), "numerator": ("numerator", "täljare", "taljare"),
            "denominator": ("denominator", "nämnare", "namnare")}
@@ -20,12 +20,7 @@ def read(path: str | Path) -> tuple[list[tuple[str, int, int]], list[str]]:
     and the units without data (denominator 0, or both cells blank). InputError with every problem."""
     name = Path(path).name
     table = read_table(read_bytes(path), name)
-    wanted = {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
-    columns: dict[str, int] = {}
-    for i, header in enumerate(table.header):
-        field = wanted.get(folded(header))
-        if field is not None:
-            columns.setdefault(field, i)
+    columns = aliased_columns(table.header, COLUMNS)
     problems = ProblemList()
     for field in COLUMNS:
         if field not in columns:

@@ -10,7 +10,7 @@ from lagesbild.calc import spc
 from lagesbild.ingest.errors import InputError, ProblemList
 from lagesbild.ingest.numbers import parse_decimal
 from lagesbild.ingest.readers import read_bytes, read_table
-from lagesbild.ingest.tabular import folded
+from lagesbild.ingest.tabular import aliased_columns
 
 COLUMNS = {"period": ("period", "period", "månad", "manad", "datum"), "value": ("value", "värde", "varde"),
            "rebase": ("rebase", "ny baslinje", "omstart")}
@@ -23,12 +23,7 @@ def read(path: str | Path) -> tuple[list[str], list[float], list[bool]]:
     file's order). InputError with every problem found."""
     name = Path(path).name
     table = read_table(read_bytes(path), name)
-    wanted = {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
-    columns: dict[str, int] = {}
-    for i, header in enumerate(table.header):
-        field = wanted.get(folded(header))
-        if field is not None:
-            columns.setdefault(field, i)
+    columns = aliased_columns(table.header, COLUMNS)
     problems = ProblemList()
     for field in ("period", "value"):
         if field not in columns:
