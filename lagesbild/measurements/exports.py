@@ -9,7 +9,7 @@ from lagesbild.calc import units
 from lagesbild.reports import tables
 from lagesbild.reports.tables import Column
 
-from .presenters import COMPARATOR_SIGNS, Dashboard, DashboardRow, MeasurePage, SeriesRow
+from .presenters import COMPARATOR_SIGNS, ICON_TEXT, Dashboard, DashboardRow, MeasurePage, SeriesRow
 
 NOTE = "Värde = AVRUNDA(täljare / nämnare × multiplikator; decimaler), summerat över enheterna under."
 
@@ -48,6 +48,10 @@ def dashboard_columns(d: Dashboard) -> list[Column]:
         Column("Samma period i fjol", "decimal", get=lambda r: r.last_year.value, number_format=measure_format),
         Column(f"Jämförelse ({d.reference_label or '–'})", "decimal", 18, get=lambda r: r.reference.value,
                number_format=measure_format),
+        # The dashboard's control chart icons in words (docs/spc.md); blank below SPC_MIN_POINTS months.
+        Column("Variation (styrdiagram)", width=40, get=lambda r: ICON_TEXT[r.spc.variation] if r.spc else None),
+        Column("Målsäkring", width=44,
+               get=lambda r: ICON_TEXT[r.spc.assurance] if r.spc and r.spc.assurance else None),
     ]
 
 

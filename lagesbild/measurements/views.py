@@ -180,7 +180,8 @@ def _query_without(request, *names: str) -> str:
 @_answers_bad_period
 def dashboard_xlsx(request, code):
     unit = _unit(request, code)
-    d = presenters.dashboard(unit, _period(request, unit), _focus(request), _as_of_today(request), spc=False)
+    d = presenters.dashboard(unit, _period(request, unit), _focus(request), _as_of_today(request),
+                             spc=settings.LAGESBILD_DASHBOARD_SPC)
     audit.record(request, "dashboard.export", unit, period=d.period.key)
     return _xlsx_response(exports.dashboard_workbook(d), f"lagesbild-{unit.code}-{d.period.key}.xlsx")
 

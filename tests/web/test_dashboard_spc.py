@@ -144,3 +144,20 @@ def test_settings_are_saved_from_the_measure_page_and_change_the_chart(client, u
     assert "trend och skift vid 6 punkter i följd" in page
     assert '<option value="6" selected>' in page
     assert SpcSetting.objects.get().run_length == 6
+
+
+def test_the_dashboards_excel_says_the_icons_in_words(client, unit):
+    import io
+
+    import openpyxl
+
+    client.force_login(_user("strateg", "08", "strategist"))
+    r = client.get("/uppfoljning/08-SPC/export.xlsx?period=2025-06")
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    header = next(row for row in ws.iter_rows(values_only=True) if row[0] == "Mått")
+    variation, assurance = header.index("Variation (styrdiagram)"), header.index("Målsäkring")
+    rows = {row[0]: row for row in ws.iter_rows(values_only=True) if row[0]}
+    assert rows["Riskbedömning (test)"][variation] == "Särskild orsak – förbättring, höga värden"
+    assert rows["Riskbedömning (test)"][assurance] == "Målet nås inte utan en förändring av processen"
+    assert rows["Fall (test)"][variation] == "Särskild orsak – försämring, höga värden"
+    assert rows["Fall (test)"][assurance] is None and rows["Kort serie"][variation] is None
