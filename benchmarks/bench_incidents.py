@@ -37,7 +37,6 @@ import statistics
 import subprocess
 import sys
 import time
-import traceback
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -47,7 +46,7 @@ from urllib.parse import urlsplit, urlunsplit
 from . import incidents_data
 from .bench_rollup import Recorder, summary
 from .bench_survey import PeakRSS, _django_env, log, max_rss_bytes
-from .child import phase_timer, run_child
+from .child import own_database, phase_timer, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "incidents"
@@ -442,19 +441,11 @@ def profile_request(user_id: int, name: str) -> list[dict]:
 
 def postgres_child(cfg: Config, files: incidents_data.Files) -> dict:
     _django_env()
-    name = f"{DB_PREFIX}{os.getpid()}"
-    os.environ["TEST_DATABASE_NAME"] = name
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    url = os.environ["DATABASE_URL"]
-    old_name = connection.settings_dict["NAME"]
-    log(f"postgresql: creating and migrating {name}")
     out: dict = {"vendor": "postgresql"}
-    try:
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    with own_database(DB_PREFIX, out) as name:
+        from django.db import connection
+
+        url = os.environ["DATABASE_URL"]
         out["setup"] = _setup()
         log("raw COPY of the export (baseline)")
         out["copy"] = copy_baseline(files.incidents, files.counts["incidents"], cfg.copy_runs)
@@ -482,16 +473,6 @@ def postgres_child(cfg: Config, files: incidents_data.Files) -> dict:
             out["size"] = cur.fetchone()[0]
         v = connection.pg_version or 0
         out["server"] = f"{v // 10000}.{v % 10000}"
-    except Exception:
-        traceback.print_exc()
-        out["error"] = traceback.format_exc().splitlines()[-1]
-    finally:
-        try:
-            connection.close()
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-            log(f"postgresql: dropped {name}")
-        except Exception as exc:  # the parent drops it again
-            log(f"postgresql: could not drop the test database: {exc}")
     out["max_rss"] = max_rss_bytes()
     return out
 

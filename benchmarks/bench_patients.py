@@ -38,7 +38,6 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -48,7 +47,7 @@ from urllib.parse import urlsplit, urlunsplit
 from . import patients_data
 from .bench_rollup import percentile, summary
 from .bench_survey import PeakRSS, _django_env, log, max_rss_bytes
-from .child import phase_timer, run_child
+from .child import own_database, phase_timer, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "patients"
@@ -422,19 +421,11 @@ def _reference(cells, as_of) -> dict:
 
 def postgres_child(cfg: Config, files: patients_data.Files) -> dict:
     _django_env()
-    name = f"{DB_PREFIX}{os.getpid()}"
-    os.environ["TEST_DATABASE_NAME"] = name
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    url = os.environ["DATABASE_URL"]
-    old_name = connection.settings_dict["NAME"]
-    log(f"postgresql: creating and migrating {name}")
     out: dict = {"vendor": "postgresql"}
-    try:
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    with own_database(DB_PREFIX, out) as name:
+        from django.db import connection
+
+        url = os.environ["DATABASE_URL"]
         setup = _setup(cfg)
         log("raw COPY of the three files (baseline)")
         out["copy"] = copy_baseline(files)
@@ -455,16 +446,6 @@ def postgres_child(cfg: Config, files: patients_data.Files) -> dict:
             out["size"] = cur.fetchone()[0]
         v = connection.pg_version or 0
         out["server"] = f"{v // 10000}.{v % 10000}"
-    except Exception:
-        traceback.print_exc()
-        out["error"] = traceback.format_exc().splitlines()[-1]
-    finally:
-        try:
-            connection.close()
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-            log(f"postgresql: dropped {name}")
-        except Exception as exc:  # the parent drops it again
-            log(f"postgresql: could not drop the test database: {exc}")
     out["max_rss"] = max_rss_bytes()
     return out
 

@@ -4,9 +4,12 @@ the parent drops again whatever happens) and an import timed per phase."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
+import traceback
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -51,3 +54,32 @@ def phase_timer(phases: dict[str, float]):
         setattr(owner, attr, wrapper)
 
     return timed
+
+
+@contextmanager
+def own_database(prefix: str, out: dict):
+    """In a child: Django set up on a new test database ``<prefix><pid>`` (yielded: its name),
+    dropped again on the way out (the parent drops it too, should this fail). An exception inside
+    is printed and recorded as ``out["error"]``, so the figures measured before it are kept."""
+    name = f"{prefix}{os.getpid()}"
+    os.environ["TEST_DATABASE_NAME"] = name
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    log(f"postgresql: creating and migrating {name}")
+    try:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        yield name
+    except Exception:
+        traceback.print_exc()
+        out["error"] = traceback.format_exc().splitlines()[-1]
+    finally:
+        try:
+            connection.close()
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            log(f"postgresql: dropped {name}")
+        except Exception as exc:  # the parent drops it again
+            log(f"postgresql: could not drop the test database: {exc}")
